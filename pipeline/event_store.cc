@@ -1,0 +1,85 @@
+#include "pipeline/event_store.h"
+
+#include "pipeline/all_views.h"
+#include "store/crypto.h"
+
+namespace sov::pipeline {
+
+static std::vector<std::string> AllFamilies(const std::vector<std::unique_ptr<Projector>>& projectors) {
+  std::vector<std::string> f = {store::kLogFamily, store::kMetaFamily};
+  for (auto& v : Runner::FamiliesFor(projectors)) f.push_back(std::move(v));
+  return f;
+}
+
+std::vector<std::string> ViewNames() {
+  std::vector<std::string> names;
+  for (const auto& p : MakeAllProjectors()) names.emplace_back(p->name());
+  return names;
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& path, const StoreOptions& options) {
+  SOV_RETURN_IF_ERROR(crypto::Init());
+  auto projectors = MakeAllProjectors();
+  store::DbOptions dbo;
+  dbo.mode = store::DbMode::kPrimary;
+  dbo.create_if_missing = options.create_if_missing;
+  dbo.column_families = AllFamilies(projectors);
+  dbo.write_buffer_bytes = options.write_buffer_bytes;
+  auto db = store::Db::Open(path, dbo);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<EventStore> s(new EventStore());
+  s->db_ = std::move(*db);
+  auto reader = store::LogReader::Create(s->db_.get());
+  if (!reader.ok()) return reader.status();
+  s->reader_ = *reader;
+  auto runner = Runner::Create(s->db_.get(), std::move(projectors));
+  if (!runner.ok()) return runner.status();
+  s->runner_ = std::move(*runner);
+  if (options.views) SOV_RETURN_IF_ERROR(s->runner_->CatchUp(options.catch_up_progress));
+  auto log = store::EventLog::Open(s->db_.get(), options.log);
+  if (!log.ok()) return log.status();
+  s->log_ = std::move(*log);
+  if (options.views) s->log_->SetBatchHook(s->runner_.get());
+  return s;
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& path, const std::string& secondary_dir) {
+  SOV_RETURN_IF_ERROR(crypto::Init());
+  store::DbOptions dbo;
+  dbo.mode = store::DbMode::kSecondary;
+  dbo.secondary_path = secondary_dir;
+  dbo.column_families = AllFamilies(MakeAllProjectors());
+  auto db = store::Db::Open(path, dbo);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<EventStore> s(new EventStore());
+  s->db_ = std::move(*db);
+  auto reader = store::LogReader::Create(s->db_.get());
+  if (!reader.ok()) return reader.status();
+  s->reader_ = *reader;
+  return s;
+}
+
+EventStore::~EventStore() { (void)Close(); }
+
+Result<uint64_t> EventStore::Append(std::vector<std::string> envelopes) {
+  if (!log_) return Status::NotSupported("this store was opened read-only");
+  return log_->Append(std::move(envelopes));
+}
+
+Result<uint64_t> EventStore::Append(std::string envelope) {
+  if (!log_) return Status::NotSupported("this store was opened read-only");
+  return log_->Append(std::move(envelope));
+}
+
+Status EventStore::Refresh() { return db_ ? db_->CatchUp() : Status::OK(); }
+
+Status EventStore::Close() {
+  Status s;
+  if (log_) s = log_->Close();
+  log_.reset();
+  runner_.reset();
+  db_.reset();
+  return s;
+}
+
+}  // namespace sov::pipeline

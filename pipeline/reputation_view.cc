@@ -1,0 +1,136 @@
+#include "pipeline/reputation_view.h"
+
+#include <cmath>
+
+#include "events_generated.h"
+#include "pipeline/view_codec.h"
+#include "views_generated.h"
+
+namespace sov::pipeline {
+
+namespace {
+
+enum class Outcome { kSeen, kSuccess, kFailure, kTimeout };
+
+struct Weights {
+  uint64_t s = 0, f = 0, t = 0;
+  double ws = 0, wf = 0, wt = 0;
+  int64_t first = 0, last = 0;
+};
+
+class ReputationProjector final : public Projector {
+ public:
+  std::string_view name() const override { return "reputation"; }
+  uint32_t version() const override { return 1; }
+
+  Status Apply(const store::RecordView& record, ViewTxn& txn) override {
+    const fb::Envelope& env = *record.envelope;
+    const flatbuffers::String* peer = nullptr;
+    Outcome outcome = Outcome::kSeen;
+    switch (env.payload_type()) {
+      case fb::Event::ToolSucceeded: peer = env.payload_as_ToolSucceeded()->peer_did(); outcome = Outcome::kSuccess; break;
+      case fb::Event::ToolFailed: peer = env.payload_as_ToolFailed()->peer_did(); outcome = Outcome::kFailure; break;
+      case fb::Event::ToolTimedOut: peer = env.payload_as_ToolTimedOut()->peer_did(); outcome = Outcome::kTimeout; break;
+      case fb::Event::PaymentSettled: peer = env.payload_as_PaymentSettled()->peer_did(); outcome = Outcome::kSuccess; break;
+      case fb::Event::PaymentFailed: peer = env.payload_as_PaymentFailed()->peer_did(); outcome = Outcome::kFailure; break;
+      case fb::Event::TeamTaskResult: {
+        auto* r = env.payload_as_TeamTaskResult();
+        peer = r->member_did();
+        outcome = r->success() ? Outcome::kSuccess : Outcome::kFailure;
+        break;
+      }
+      case fb::Event::HandshakeCompleted: peer = env.payload_as_HandshakeCompleted()->peer_did(); break;
+      default: return Status::OK();
+    }
+    if (peer == nullptr || peer->size() == 0) return Status::OK();
+    const std::string key = peer->str();
+    auto current = txn.Get(key);
+    if (!current.ok()) return current.status();
+    Weights w;
+    const int64_t ts = env.timestamp_ns();
+    if (current->has_value()) {
+      auto rec = DecodeView<fb::ReputationRecord>(**current, "reputation record for " + key);
+      if (!rec.ok()) return rec.status();
+      const fb::ReputationRecord* r = *rec;
+      w = {r->successes(), r->failures(), r->timeouts(), r->w_success(), r->w_failure(), r->w_timeout(),
+           r->first_seen_ns(), r->last_interaction_ns()};
+    } else {
+      w.first = w.last = ts;
+    }
+    // Decay on event time: move existing weights forward to a later event, or weigh an
+    // out-of-order (older) outcome down to the latest interaction.
+    double weight_new = 1.0;
+    if (ts > w.last) {
+      const double factor = std::exp2(-static_cast<double>(ts - w.last) / static_cast<double>(kReputationHalfLifeNs));
+      w.ws *= factor;
+      w.wf *= factor;
+      w.wt *= factor;
+      w.last = ts;
+    } else if (ts < w.last) {
+      weight_new = std::exp2(-static_cast<double>(w.last - ts) / static_cast<double>(kReputationHalfLifeNs));
+    }
+    if (ts < w.first) w.first = ts;
+    switch (outcome) {
+      case Outcome::kSuccess: ++w.s; w.ws += weight_new; break;
+      case Outcome::kFailure: ++w.f; w.wf += weight_new; break;
+      case Outcome::kTimeout: ++w.t; w.wt += weight_new; break;
+      case Outcome::kSeen: if (current->has_value()) return Status::OK(); break;
+    }
+    flatbuffers::FlatBufferBuilder fbb(128);
+    fbb.Finish(fb::CreateReputationRecord(fbb, fbb.CreateString(key), w.s, w.f, w.t, w.ws, w.wf, w.wt,
+                                          ReputationScore(w.ws, w.wf, w.wt), w.first, w.last));
+    txn.Put(key, FinishedBytes(fbb));
+    return Status::OK();
+  }
+};
+
+Result<ReputationInfo> ToInfo(std::string_view bytes, const std::string& key) {
+  auto rec = DecodeView<fb::ReputationRecord>(bytes, "reputation record for " + key);
+  if (!rec.ok()) return rec.status();
+  const fb::ReputationRecord* r = *rec;
+  ReputationInfo info;
+  info.peer_did = Str(r->peer_did());
+  info.successes = r->successes();
+  info.failures = r->failures();
+  info.timeouts = r->timeouts();
+  info.score = r->score();
+  info.first_seen_ns = r->first_seen_ns();
+  info.last_interaction_ns = r->last_interaction_ns();
+  return info;
+}
+
+}  // namespace
+
+double ReputationScore(double successes, double failures, double timeouts) {
+  return successes / (successes + 2.0 * failures + 1.5 * timeouts + 1.0);
+}
+
+std::unique_ptr<Projector> MakeReputationProjector() { return std::make_unique<ReputationProjector>(); }
+
+Result<std::optional<ReputationInfo>> GetReputation(const store::Db& db, std::string_view peer_did) {
+  auto cf = db.Family(ViewFamily("reputation"));
+  if (!cf.ok()) return cf.status();
+  auto v = db.Get(*cf, peer_did);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return std::optional<ReputationInfo>();
+  auto info = ToInfo(**v, std::string(peer_did));
+  if (!info.ok()) return info.status();
+  return std::optional<ReputationInfo>(std::move(*info));
+}
+
+Result<std::vector<ReputationInfo>> ListReputation(const store::Db& db) {
+  auto cf = db.Family(ViewFamily("reputation"));
+  if (!cf.ok()) return cf.status();
+  std::vector<ReputationInfo> out;
+  auto it = db.NewIterator(*cf);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!it->key().empty() && it->key()[0] == '\0') continue;  // checkpoint
+    auto info = ToInfo(it->value(), std::string(it->key()));
+    if (!info.ok()) return info.status();
+    out.push_back(std::move(*info));
+  }
+  SOV_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+}  // namespace sov::pipeline

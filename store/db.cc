@@ -1,0 +1,268 @@
+#include "store/db.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+namespace sov::store {
+
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, const std::string& context) {
+  if (s.ok()) return Status::OK();
+  std::string msg = context + ": " + s.ToString();
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsNotSupported()) return Status::NotSupported(msg);
+  if (s.IsBusy()) return Status::Busy(msg);
+  return Status::IOError(msg);
+}
+
+bool IsLockError(const rocksdb::Status& s) {
+  const std::string text = s.ToString();
+  return s.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos);
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const DbOptions& o) {
+  rocksdb::ColumnFamilyOptions cf;
+  cf.write_buffer_size = o.write_buffer_bytes;
+  cf.compression = rocksdb::kLZ4Compression;
+  cf.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+  table.block_size = 16 * 1024;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.level_compaction_dynamic_level_bytes = true;
+  return cf;
+}
+
+class RocksIterator final : public Iterator {
+ public:
+  explicit RocksIterator(rocksdb::Iterator* it) : it_(it) {}
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override { return it_->key().ToStringView(); }
+  std::string_view value() const override { return it_->value().ToStringView(); }
+  Status status() const override { return FromRocks(it_->status(), "iterator"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+struct WriteBatch::Rep {
+  rocksdb::WriteBatch batch;
+  std::vector<rocksdb::ColumnFamilyHandle*>* handles = nullptr;
+};
+
+struct Db::Rep {
+  std::string path;
+  DbOptions options;
+  std::vector<std::string> names;  // index = Cf
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // index = Cf
+  rocksdb::ColumnFamilyHandle* default_handle = nullptr;
+
+  ~Rep() {
+    if (!db) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    if (default_handle) db->DestroyColumnFamilyHandle(default_handle);
+    db->Close();
+  }
+};
+
+WriteBatch::WriteBatch(const Db& db) : rep_(std::make_unique<Rep>()) { rep_->handles = &db.rep_->handles; }
+WriteBatch::~WriteBatch() = default;
+
+void WriteBatch::Put(Cf cf, std::string_view key, std::string_view value) {
+  rep_->batch.Put((*rep_->handles)[cf], rocksdb::Slice(key.data(), key.size()),
+                  rocksdb::Slice(value.data(), value.size()));
+}
+void WriteBatch::Delete(Cf cf, std::string_view key) {
+  rep_->batch.Delete((*rep_->handles)[cf], rocksdb::Slice(key.data(), key.size()));
+}
+void WriteBatch::Clear() { rep_->batch.Clear(); }
+size_t WriteBatch::Count() const { return static_cast<size_t>(rep_->batch.Count()); }
+size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
+
+Db::Db(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Db::~Db() = default;
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options) {
+  auto rep = std::make_unique<Rep>();
+  rep->path = path;
+  rep->options = options;
+  rep->names = options.column_families;
+
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = options.create_if_missing;
+  dbo.create_missing_column_families = options.mode == DbMode::kPrimary;
+  dbo.max_background_jobs = 2;
+  dbo.bytes_per_sync = 1 << 20;
+  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  dbo.keep_log_file_num = 2;
+  dbo.max_manifest_file_size = 64u << 20;
+  // Only the application-level write thread writes; RocksDB's pipelined write helps WAL+memtable overlap.
+  dbo.enable_pipelined_write = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  auto cfo = FamilyOptions(options);
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cfo);
+  for (const auto& n : options.column_families) descs.emplace_back(n, cfo);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options.mode == DbMode::kPrimary) {
+    if (!options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
+      return Status::NotFound("no log at " + path + " (run `sov init` first)");
+    }
+    // A new database is created only with the families asked for; families missing from an
+    // existing one are created too (create_missing_column_families).
+    s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
+    if (s.IsInvalidArgument() && s.ToString().find("Column famil") != std::string::npos) {
+      // The database holds families we did not list (a newer sov, or a dropped view): open them too
+      // so RocksDB accepts the open, and keep them untouched.
+      std::vector<std::string> existing;
+      auto ls = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
+      if (!ls.ok()) return FromRocks(ls, "opening " + path);
+      for (const auto& e : existing) {
+        bool listed = e == rocksdb::kDefaultColumnFamilyName;
+        for (const auto& n : options.column_families) listed = listed || n == e;
+        if (!listed) descs.emplace_back(e, cfo);
+      }
+      s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
+    }
+    if (IsLockError(s)) return Status::Busy("the log at " + path + " is held by another process");
+  } else {
+    dbo.max_open_files = -1;
+    std::error_code ec;
+    std::filesystem::create_directories(options.secondary_path, ec);
+    if (!std::filesystem::exists(path + "/CURRENT")) {
+      return Status::NotFound("no log at " + path + " (run `sov init` first)");
+    }
+    s = rocksdb::DB::OpenAsSecondary(dbo, path, options.secondary_path, descs, &handles, &raw);
+  }
+  if (!s.ok()) return FromRocks(s, "opening " + path);
+  rep->db.reset(raw);
+  rep->default_handle = handles[0];
+  for (size_t i = 1; i < handles.size(); ++i) {
+    if (i <= options.column_families.size()) {
+      rep->handles.push_back(handles[i]);
+    } else {
+      rep->names.push_back(handles[i]->GetName());
+      rep->handles.push_back(handles[i]);
+    }
+  }
+  return std::unique_ptr<Db>(new Db(std::move(rep)));
+}
+
+const std::string& Db::path() const { return rep_->path; }
+DbMode Db::mode() const { return rep_->options.mode; }
+const std::vector<std::string>& Db::families() const { return rep_->names; }
+
+Result<Cf> Db::Family(std::string_view name) const {
+  for (size_t i = 0; i < rep_->names.size(); ++i) {
+    if (rep_->names[i] == name) return static_cast<Cf>(i);
+  }
+  return Status::NotFound("no column family '" + std::string(name) + "' in " + rep_->path);
+}
+
+Result<std::optional<std::string>> Db::Get(Cf cf, std::string_view key) const {
+  std::string value;
+  auto s = rep_->db->Get(rocksdb::ReadOptions(), rep_->handles[cf], rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading " + rep_->names[cf]);
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<Iterator> Db::NewIterator(Cf cf) const {
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  return std::make_unique<RocksIterator>(rep_->db->NewIterator(ro, rep_->handles[cf]));
+}
+
+Status Db::Write(WriteBatch* batch, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return FromRocks(rep_->db->Write(wo, &batch->rep_->batch), "writing to " + rep_->path);
+}
+
+Status Db::SyncWal() { return FromRocks(rep_->db->SyncWAL(), "syncing the WAL of " + rep_->path); }
+
+Status Db::Flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  return FromRocks(rep_->db->Flush(fo, rep_->handles), "flushing " + rep_->path);
+}
+
+Status Db::ResetFamily(Cf cf) {
+  if (mode() != DbMode::kPrimary) return Status::NotSupported("cannot reset a family of a read-only log");
+  const std::string name = rep_->names[cf];
+  auto s = rep_->db->DropColumnFamily(rep_->handles[cf]);
+  if (!s.ok()) return FromRocks(s, "dropping " + name);
+  rep_->db->DestroyColumnFamilyHandle(rep_->handles[cf]);
+  rep_->handles[cf] = nullptr;
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  s = rep_->db->CreateColumnFamily(FamilyOptions(rep_->options), name, &h);
+  if (!s.ok()) return FromRocks(s, "recreating " + name);
+  rep_->handles[cf] = h;
+  return Status::OK();
+}
+
+Status Db::CatchUp() {
+  if (mode() != DbMode::kSecondary) return Status::OK();
+  return FromRocks(rep_->db->TryCatchUpWithPrimary(), "catching up with " + rep_->path);
+}
+
+Status Db::CreateCheckpoint(const std::string& dir) {
+  rocksdb::Checkpoint* cp = nullptr;
+  auto s = rocksdb::Checkpoint::Create(rep_->db.get(), &cp);
+  if (!s.ok()) return FromRocks(s, "checkpoint of " + rep_->path);
+  std::unique_ptr<rocksdb::Checkpoint> owned(cp);
+  return FromRocks(owned->CreateCheckpoint(dir), "checkpoint into " + dir);
+}
+
+Status Db::BackupTo(const std::string& dir) {
+  rocksdb::BackupEngine* be = nullptr;
+  auto s = rocksdb::BackupEngine::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(dir), &be);
+  if (!s.ok()) return FromRocks(s, "opening backup directory " + dir);
+  std::unique_ptr<rocksdb::BackupEngine> owned(be);
+  return FromRocks(owned->CreateNewBackup(rep_->db.get(), /*flush_before_backup=*/true), "backup into " + dir);
+}
+
+Status Db::RestoreLatestBackup(const std::string& backup_dir, const std::string& db_path) {
+  if (!std::filesystem::exists(backup_dir + "/meta")) {
+    return Status::NotFound("no backup in " + backup_dir);
+  }
+  rocksdb::BackupEngineReadOnly* be = nullptr;
+  auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &be);
+  if (!s.ok()) return FromRocks(s, "opening backup directory " + backup_dir);
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> owned(be);
+  return FromRocks(owned->RestoreDBFromLatestBackup(db_path, db_path), "restoring into " + db_path);
+}
+
+uint64_t Db::EstimateKeys(Cf cf) const {
+  uint64_t v = 0;
+  rep_->db->GetIntProperty(rep_->handles[cf], "rocksdb.estimate-num-keys", &v);
+  return v;
+}
+
+uint64_t Db::EstimateLiveBytes(Cf cf) const {
+  uint64_t v = 0;
+  rep_->db->GetIntProperty(rep_->handles[cf], "rocksdb.estimate-live-data-size", &v);
+  return v;
+}
+
+}  // namespace sov::store

@@ -1,0 +1,110 @@
+// Db: the one place RocksDB is touched. A database of named column families, opened as the single
+// writer (primary) or as a reader beside a running writer (secondary), with batches, iterators,
+// checkpoints and backups. Everything above store/ sees only this interface.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/status.h"
+
+namespace sov::store {
+
+using Cf = uint32_t;  // index of a column family in DbOptions::column_families
+
+enum class DbMode {
+  kPrimary,    // the single writer; fails with Busy if another process holds the database
+  kSecondary,  // follows a primary (running or not); call CatchUp() to see its newer writes
+};
+
+struct DbOptions {
+  DbMode mode = DbMode::kPrimary;
+  bool create_if_missing = false;
+  std::vector<std::string> column_families;  // "default" is implicit and not listed
+  std::string secondary_path;                // kSecondary: a private directory for the reader's own files
+  size_t write_buffer_bytes = 64u << 20;     // per column family memtable budget
+};
+
+class Db;
+
+class WriteBatch {
+ public:
+  explicit WriteBatch(const Db& db);
+  ~WriteBatch();
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  void Put(Cf cf, std::string_view key, std::string_view value);
+  void Delete(Cf cf, std::string_view key);
+  void Clear();
+  size_t Count() const;
+  size_t ByteSize() const;
+
+ private:
+  friend class Db;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  virtual void Seek(std::string_view key) = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual Status status() const = 0;
+};
+
+class Db {
+ public:
+  // Errors name the path; a database held by another process gives
+  // Busy("the log at <path> is held by another process").
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  const std::string& path() const;
+  DbMode mode() const;
+  Result<Cf> Family(std::string_view name) const;
+  const std::vector<std::string>& families() const;
+
+  Result<std::optional<std::string>> Get(Cf cf, std::string_view key) const;
+  std::unique_ptr<Iterator> NewIterator(Cf cf) const;
+  Status Write(WriteBatch* batch, bool sync);
+  Status SyncWal();
+  Status Flush();
+
+  // Drops every key of a column family by dropping and recreating it (primary only).
+  Status ResetFamily(Cf cf);
+  // Secondary only: replays what the primary wrote since the last call.
+  Status CatchUp();
+
+  // Consistent online copy of the whole database (all families) into a new directory.
+  Status CreateCheckpoint(const std::string& dir);
+  // Adds a backup of the live database to the backup directory `dir` (created if missing).
+  Status BackupTo(const std::string& dir);
+  // Restores the latest backup in `backup_dir` into `db_path`, which must not hold an open database.
+  static Status RestoreLatestBackup(const std::string& backup_dir, const std::string& db_path);
+
+  // Estimated number of keys / live bytes in a family (RocksDB properties).
+  uint64_t EstimateKeys(Cf cf) const;
+  uint64_t EstimateLiveBytes(Cf cf) const;
+
+ private:
+  struct Rep;
+  friend class WriteBatch;
+  explicit Db(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace sov::store

@@ -1,0 +1,307 @@
+#include "store/event_log.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "events_generated.h"
+#include "store/bytes.h"
+#include "store/envelope.h"
+#include "store/log_format.h"
+
+namespace sov::store {
+
+Result<SyncPolicy> ParseSyncPolicy(std::string_view name) {
+  if (name == "always") return SyncPolicy::kAlways;
+  if (name == "batch") return SyncPolicy::kBatch;
+  if (name == "none") return SyncPolicy::kNone;
+  return Status::InvalidArgument("sync policy must be always, batch or none, not '" + std::string(name) + "'");
+}
+
+const char* SyncPolicyName(SyncPolicy p) {
+  switch (p) {
+    case SyncPolicy::kAlways: return "always";
+    case SyncPolicy::kBatch: return "batch";
+    case SyncPolicy::kNone: return "none";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Request {
+  std::vector<std::string> records;  // wrapped LogRecords, unsealed
+  bool done = false;
+  Status status;
+  uint64_t first_seq = 0;
+};
+
+int64_t EnvelopeTimestamp(const std::string& record_bytes) {
+  auto* rec = flatbuffers::GetRoot<fb::LogRecord>(record_bytes.data());
+  return fb::GetEnvelope(rec->envelope()->data())->timestamp_ns();
+}
+
+}  // namespace
+
+struct EventLog::Impl {
+  Db* db = nullptr;
+  LogOptions options;
+  LogReader reader;
+  BatchHook* hook = nullptr;
+
+  std::mutex mu;
+  std::condition_variable work_cv;   // writer waits for requests
+  std::condition_variable done_cv;   // appenders wait for their request
+  std::condition_variable head_cv;   // subscribers wait for new records
+  std::deque<Request*> queue;
+  bool stopping = false;
+  bool closed = false;
+  LogHead head;  // guarded by mu (written by the writer thread)
+  std::thread writer;
+  std::chrono::steady_clock::time_point last_sync = std::chrono::steady_clock::now();
+
+  // Writer-thread only.
+  void Run();
+  Status CommitGroup(std::vector<Request*>& group);
+  std::string MakeCheckpointRecord(uint64_t checkpoint_seq, const std::string& chain_hash, int64_t ts) const;
+};
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+EventLog::~EventLog() { (void)Close(); }
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(Db* db, const LogOptions& options) {
+  if (db->mode() != DbMode::kPrimary) return Status::InvalidArgument("EventLog needs the primary (writer) database");
+  auto impl = std::make_unique<Impl>();
+  impl->db = db;
+  impl->options = options;
+  auto reader = LogReader::Create(db);
+  if (!reader.ok()) return reader.status();
+  impl->reader = std::move(*reader);
+  auto head = impl->reader.Head();
+  if (!head.ok()) return head.status();
+  impl->head = *head;
+
+  auto meta_cf = impl->reader.meta_family();
+  auto format = db->Get(meta_cf, kMetaFormat);
+  if (!format.ok()) return format.status();
+  if (!format->has_value()) {
+    WriteBatch b(*db);
+    b.Put(meta_cf, kMetaFormat, kFormatVersion);
+    SOV_RETURN_IF_ERROR(db->Write(&b, true));
+  } else if (**format != kFormatVersion) {
+    return Status::NotSupported("the log at " + db->path() + " has format '" + **format + "', this sov reads " +
+                                kFormatVersion);
+  }
+  // The head must name the last record: they are written in the same batch.
+  auto it = db->NewIterator(impl->reader.log_family());
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) last = ReadBigEndian64(it->key()).value_or(0);
+  SOV_RETURN_IF_ERROR(it->status());
+  if (last != impl->head.seq) {
+    return Status::Corruption("the log at " + db->path() + " ends at record " + std::to_string(last) +
+                              " but its head says " + std::to_string(impl->head.seq));
+  }
+  Impl* raw = impl.get();
+  impl->writer = std::thread([raw] { raw->Run(); });
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+void EventLog::SetBatchHook(BatchHook* hook) { impl_->hook = hook; }
+
+LogHead EventLog::head() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->head;
+}
+
+const LogReader& EventLog::reader() const { return impl_->reader; }
+
+Result<uint64_t> EventLog::Append(std::string envelope) {
+  std::vector<std::string> v;
+  v.push_back(std::move(envelope));
+  return Append(std::move(v));
+}
+
+Result<uint64_t> EventLog::Append(std::vector<std::string> envelopes) {
+  if (envelopes.empty()) return Status::InvalidArgument("append of no events");
+  Request req;
+  req.records.reserve(envelopes.size());
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    Status s = CheckEnvelope(envelopes[i]);
+    if (!s.ok()) return s.WithContext("event " + std::to_string(i) + " of the append");
+    req.records.push_back(WrapEnvelope(envelopes[i]));
+  }
+  std::unique_lock<std::mutex> l(impl_->mu);
+  if (impl_->stopping) return Status::Aborted("the log at " + impl_->db->path() + " is closed");
+  impl_->queue.push_back(&req);
+  impl_->work_cv.notify_one();
+  impl_->done_cv.wait(l, [&] { return req.done; });
+  if (!req.status.ok()) return req.status;
+  return req.first_seq;
+}
+
+void EventLog::Impl::Run() {
+  std::vector<Request*> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> l(mu);
+      work_cv.wait(l, [&] { return stopping || !queue.empty(); });
+      if (queue.empty() && stopping) return;
+      size_t n = 0;
+      while (!queue.empty() && (group.empty() || n + queue.front()->records.size() <= options.max_group_records)) {
+        n += queue.front()->records.size();
+        group.push_back(queue.front());
+        queue.pop_front();
+      }
+    }
+    Status s = CommitGroup(group);
+    {
+      std::lock_guard<std::mutex> l(mu);
+      for (Request* r : group) {
+        r->status = s;
+        r->done = true;
+      }
+    }
+    done_cv.notify_all();
+    head_cv.notify_all();
+    group.clear();
+  }
+}
+
+std::string EventLog::Impl::MakeCheckpointRecord(uint64_t checkpoint_seq, const std::string& chain_hash,
+                                                 int64_t ts) const {
+  std::string sig = options.signer->Sign(CheckpointMessage(checkpoint_seq, chain_hash));
+  EnvelopeBuilder b;
+  auto hash = b.fbb().CreateVector(reinterpret_cast<const uint8_t*>(chain_hash.data()), chain_hash.size());
+  auto did = b.fbb().CreateString(options.signer->did());
+  auto sigv = b.fbb().CreateVector(reinterpret_cast<const uint8_t*>(sig.data()), sig.size());
+  auto payload = fb::CreateLogCheckpointSigned(b.fbb(), checkpoint_seq, hash, did, sigv);
+  return WrapEnvelope(b.Finish(ts, options.signer->did(), fb::Event::LogCheckpointSigned, payload.Union()));
+}
+
+Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
+  LogHead h;
+  {
+    std::lock_guard<std::mutex> l(mu);
+    h = head;
+  }
+  const LogHead before = h;
+  // Checkpoints created for this group live here so their bytes outlive the batch.
+  std::deque<std::string> checkpoints;
+  std::vector<std::string*> sealed;  // in sequence order
+  int64_t last_ts = 0;
+  auto seal = [&](std::string* rec) {
+    ++h.seq;
+    h.chain_hash = SealRecord(rec, h.seq, h.chain_hash);
+    sealed.push_back(rec);
+  };
+  const bool signing = options.signer != nullptr && options.checkpoint_interval > 0;
+  for (Request* r : group) {
+    r->first_seq = h.seq + 1;
+    for (auto& rec : r->records) {
+      seal(&rec);
+      last_ts = EnvelopeTimestamp(rec);
+      auto* env = fb::GetEnvelope(flatbuffers::GetRoot<fb::LogRecord>(rec.data())->envelope()->data());
+      if (auto* cp = env->payload_as_LogCheckpointSigned()) h.last_checkpoint_seq = cp->checkpoint_seq();
+      if (signing && h.seq - h.last_checkpoint_seq >= options.checkpoint_interval) {
+        checkpoints.push_back(MakeCheckpointRecord(h.seq, h.chain_hash, last_ts));
+        seal(&checkpoints.back());
+        h.last_checkpoint_seq = h.seq;
+      }
+    }
+  }
+
+  WriteBatch batch(*db);
+  std::vector<RecordView> views;
+  views.reserve(sealed.size());
+  for (std::string* rec : sealed) {
+    auto* lr = flatbuffers::GetRoot<fb::LogRecord>(rec->data());
+    auto* env = fb::GetEnvelope(lr->envelope()->data());
+    uint64_t seq = env->seq();
+    batch.Put(reader.log_family(), BigEndian64(seq), *rec);
+    RecordView v;
+    v.seq = seq;
+    v.record = lr;
+    v.envelope = env;
+    v.envelope_bytes = std::string_view(reinterpret_cast<const char*>(lr->envelope()->data()), lr->envelope()->size());
+    v.chain_hash = std::string_view(reinterpret_cast<const char*>(lr->chain_hash()->data()), lr->chain_hash()->size());
+    views.push_back(v);
+  }
+  if (hook != nullptr) {
+    Status s = hook->OnBatch(views, &batch);
+    if (!s.ok()) return s.WithContext("projecting records " + std::to_string(before.seq + 1) + ".." + std::to_string(h.seq));
+  }
+  std::string head_value = BigEndian64(h.seq) + h.chain_hash;
+  batch.Put(reader.meta_family(), kMetaHead, head_value);
+  if (h.last_checkpoint_seq != before.last_checkpoint_seq) {
+    batch.Put(reader.meta_family(), kMetaLastCheckpoint, BigEndian64(h.last_checkpoint_seq));
+  }
+  Status s = db->Write(&batch, options.sync == SyncPolicy::kAlways);
+  if (!s.ok()) return s;
+  if (options.sync == SyncPolicy::kBatch) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_sync >= options.sync_interval) {
+      SOV_RETURN_IF_ERROR(db->SyncWal());
+      last_sync = now;
+    }
+  }
+  std::lock_guard<std::mutex> l(mu);
+  head = h;
+  return Status::OK();
+}
+
+EventLog::Subscription EventLog::Subscribe(uint64_t from) {
+  Subscription s;
+  s.log_ = this;
+  s.next_ = from == 0 ? 1 : from;
+  return s;
+}
+
+Result<std::optional<LogEntry>> EventLog::Subscription::Next(std::chrono::milliseconds timeout) {
+  Impl* impl = log_->impl_.get();
+  {
+    std::unique_lock<std::mutex> l(impl->mu);
+    if (!impl->head_cv.wait_for(l, timeout, [&] { return impl->head.seq >= next_ || impl->closed; })) {
+      return std::optional<LogEntry>();
+    }
+    if (impl->head.seq < next_) return std::optional<LogEntry>();
+  }
+  auto e = impl->reader.Read(next_);
+  if (!e.ok()) return e.status();
+  ++next_;
+  return std::optional<LogEntry>(std::move(*e));
+}
+
+Status EventLog::Close() {
+  if (!impl_ || impl_->closed) return Status::OK();
+  Status result;
+  LogHead h = head();
+  if (impl_->options.signer != nullptr && h.seq > h.last_checkpoint_seq) {
+    // The final checkpoint goes through the queue like any append, so the hook folds it too.
+    int64_t ts = 0;
+    auto last = impl_->reader.Read(h.seq);
+    if (last.ok()) ts = last->envelope().timestamp_ns();
+    std::string rec = impl_->MakeCheckpointRecord(h.seq, h.chain_hash, ts);
+    auto* lr = flatbuffers::GetRoot<fb::LogRecord>(rec.data());
+    std::string env(reinterpret_cast<const char*>(lr->envelope()->data()), lr->envelope()->size());
+    auto r = Append(std::move(env));
+    if (!r.ok()) result = r.status();
+  }
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->work_cv.notify_all();
+  if (impl_->writer.joinable()) impl_->writer.join();
+  if (result.ok() && impl_->options.sync != SyncPolicy::kAlways) result = impl_->db->SyncWal();
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->closed = true;
+  }
+  impl_->head_cv.notify_all();
+  return result;
+}
+
+}  // namespace sov::store
