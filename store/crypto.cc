@@ -143,6 +143,12 @@ std::string DidKeyFromPublicKey(std::string_view public_key) {
   return std::string(kDidKeyPrefix) + Base58Encode(multicodec);
 }
 
+std::string PeerIdFromPublicKey(std::string_view public_key) {
+  std::string mh("\x00\x24\x08\x01\x12\x20", 6);
+  mh.append(public_key);
+  return Base58Encode(mh);
+}
+
 Result<std::string> PublicKeyFromDidKey(std::string_view did) {
   if (did.substr(0, kDidKeyPrefix.size()) != kDidKeyPrefix) {
     return Status::InvalidArgument("malformed DID '" + std::string(did) +

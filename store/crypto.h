@@ -52,6 +52,9 @@ Result<std::string> Base58Decode(std::string_view text);
 
 // did:key for Ed25519: "did:key:z" + base58btc(0xed 0x01 || public key).
 std::string DidKeyFromPublicKey(std::string_view public_key);
+// libp2p peer id of an Ed25519 key: base58btc of the identity multihash of its protobuf PublicKey
+// (00 24 08 01 12 20 || key): "12D3KooW…".
+std::string PeerIdFromPublicKey(std::string_view public_key);
 // Parses a did:key naming an Ed25519 key; the error names what is wrong with `did`.
 Result<std::string> PublicKeyFromDidKey(std::string_view did);
 

@@ -205,11 +205,14 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
       last_ts = EnvelopeTimestamp(rec);
       auto* env = fb::GetEnvelope(flatbuffers::GetRoot<fb::LogRecord>(rec.data())->envelope()->data());
       if (auto* cp = env->payload_as_LogCheckpointSigned()) h.last_checkpoint_seq = cp->checkpoint_seq();
-      if (signing && h.seq - h.last_checkpoint_seq >= options.checkpoint_interval) {
-        checkpoints.push_back(MakeCheckpointRecord(h.seq, h.chain_hash, last_ts));
-        seal(&checkpoints.back());
-        h.last_checkpoint_seq = h.seq;
-      }
+    }
+    // Checkpoints go between appends, never inside one: an append of n events occupies
+    // first_seq .. first_seq + n - 1.
+    if (signing && h.seq - h.last_checkpoint_seq >= options.checkpoint_interval) {
+      const uint64_t signed_seq = h.seq;
+      checkpoints.push_back(MakeCheckpointRecord(h.seq, h.chain_hash, last_ts));
+      seal(&checkpoints.back());
+      h.last_checkpoint_seq = signed_seq;
     }
   }
 
@@ -278,7 +281,8 @@ Status EventLog::Close() {
   if (!impl_ || impl_->closed) return Status::OK();
   Status result;
   LogHead h = head();
-  if (impl_->options.signer != nullptr && h.seq > h.last_checkpoint_seq) {
+  // The record after the signed one is that checkpoint itself: nothing new to sign then.
+  if (impl_->options.signer != nullptr && h.seq > h.last_checkpoint_seq + 1) {
     // The final checkpoint goes through the queue like any append, so the hook folds it too.
     int64_t ts = 0;
     auto last = impl_->reader.Read(h.seq);

@@ -46,7 +46,7 @@ class BatchHook {
 struct LogOptions {
   SyncPolicy sync = SyncPolicy::kAlways;
   std::chrono::milliseconds sync_interval{100};  // kBatch only
-  uint64_t checkpoint_interval = 10000;          // records between signed checkpoints; 0 = never
+  uint64_t checkpoint_interval = 10000;          // records between signed checkpoints (at an append boundary); 0 = never
   const CheckpointSigner* signer = nullptr;      // no signer = no checkpoints
   size_t max_group_records = 8192;
 };
@@ -62,8 +62,8 @@ class EventLog {
   // Set before the first Append. Not owned.
   void SetBatchHook(BatchHook* hook);
 
-  // Appends finished envelopes (see EnvelopeBuilder) atomically and in order; returns the sequence
-  // of the first. Safe from many threads. Returns once the batch is durable per the sync policy.
+  // Appends finished envelopes (see EnvelopeBuilder) atomically, in order and contiguously; returns
+  // the sequence of the first. Safe from many threads. Returns once the batch is durable per the sync policy.
   Result<uint64_t> Append(std::vector<std::string> envelopes);
   Result<uint64_t> Append(std::string envelope);
 

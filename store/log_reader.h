@@ -36,7 +36,7 @@ class LogEntry {
 struct LogHead {
   uint64_t seq = 0;         // 0 = empty log
   std::string chain_hash;   // GenesisHash() for an empty log
-  uint64_t last_checkpoint_seq = 0;
+  uint64_t last_checkpoint_seq = 0;  // the record the last checkpoint signed
 };
 
 class LogReader {
