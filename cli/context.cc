@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -81,6 +82,12 @@ void PrintTable(const std::vector<std::string>& header, const std::vector<std::v
 
 void PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) << std::endl; }
 
+void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields) {
+  size_t width = 0;
+  for (const auto& f : fields) width = std::max(width, f.first.size());
+  for (const auto& f : fields) std::cout << f.first << std::string(width - f.first.size() + 2, ' ') << f.second << '\n';
+}
+
 std::string FormatTime(int64_t ns) {
   if (ns == 0) return "-";
   std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
@@ -95,6 +102,26 @@ std::string FormatTime(int64_t ns) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
+}
+
+nlohmann::json JsonTime(int64_t ns) { return ns == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatTime(ns)); }
+
+std::string FormatAmount(int64_t minor) {
+  const bool negative = minor < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", negative ? "-" : "", static_cast<unsigned long long>(magnitude / 1000000),
+                static_cast<unsigned long long>(magnitude % 1000000));
+  return buf;
+}
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+std::string JoinComma(const std::vector<std::string>& items, const std::string& if_empty) {
+  if (items.empty()) return if_empty;
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
 }
 
 int64_t NowNs() {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "node/config.h"
@@ -56,9 +57,27 @@ int Fail(const std::string& message);
 // A left-aligned text table with a header row, columns padded to their widest cell.
 void PrintTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 void PrintJson(const nlohmann::json& value);
+// "LABEL  value" lines, the values aligned two spaces past the widest label.
+void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields);
+
+// A JSON array of to_json(item) for every item, in order.
+template <class T>
+nlohmann::json JsonArray(const std::vector<T>& items, nlohmann::json (*to_json)(const T&)) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& item : items) arr.push_back(to_json(item));
+  return arr;
+}
 
 // RFC 3339 UTC with milliseconds ("2026-01-01T00:00:00.000Z"); "-" for 0.
 std::string FormatTime(int64_t ns);
+// A time for JSON: FormatTime, or null for 0.
+nlohmann::json JsonTime(int64_t ns);
+// Minor units (6 decimals) as "1.250000"; -5 as "-0.000005". Exact: integer arithmetic only.
+std::string FormatAmount(int64_t minor);
+// `s`, or "-" when it is empty.
+std::string OrDash(const std::string& s);
+// The items joined with ","; `if_empty` when there are none.
+std::string JoinComma(const std::vector<std::string>& items, const std::string& if_empty);
 // Wall clock now, for query-time judgements (session expiry). Never used by projectors.
 int64_t NowNs();
 // A score as "0.833".

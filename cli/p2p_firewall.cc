@@ -9,13 +9,6 @@ namespace sov::cli {
 
 namespace {
 
-std::string Tools(const std::vector<std::string>& tools) {
-  if (tools.empty()) return "*";
-  std::string out;
-  for (const auto& t : tools) out += (out.empty() ? "" : ",") + t;
-  return out;
-}
-
 std::string RateLimit(uint32_t per_min) { return per_min == 0 ? "-" : std::to_string(per_min); }
 
 nlohmann::json ToJson(const pipeline::FirewallRuleInfo& r) {
@@ -45,9 +38,7 @@ int List(Context& ctx) {
     if (c.rule_id == pipeline::kUnattributedRuleId) unattributed = c;
   }
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& r : *rules) arr.push_back(ToJson(r));
-    PrintJson({{"rules", arr},
+    PrintJson({{"rules", JsonArray(*rules, ToJson)},
                {"unattributed",
                 {{"allowed", unattributed.allowed},
                  {"denied", unattributed.denied},
@@ -56,7 +47,7 @@ int List(Context& ctx) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : *rules) {
-    rows.push_back({r.rule_id, r.peer_did, r.action, Tools(r.tools), RateLimit(r.rate_limit_per_min),
+    rows.push_back({r.rule_id, r.peer_did, r.action, JoinComma(r.tools, "*"), RateLimit(r.rate_limit_per_min),
                     std::to_string(r.counters.allowed), std::to_string(r.counters.denied),
                     std::to_string(r.counters.rate_limited)});
   }

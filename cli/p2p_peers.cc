@@ -9,15 +9,6 @@ namespace sov::cli {
 
 namespace {
 
-std::string Joined(const std::vector<std::string>& items) {
-  if (items.empty()) return "-";
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 nlohmann::json ToJson(const pipeline::PeerInfo& p) {
   return {{"peerDid", p.peer_did},
           {"peerId", p.peer_id},
@@ -42,14 +33,12 @@ int Run(Context& ctx) {
   auto peers = pipeline::ListPeers((*h)->db());
   if (!peers.ok()) return Fail(peers.status());
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : *peers) arr.push_back(ToJson(p));
-    PrintJson(arr);
+    PrintJson(JsonArray(*peers, ToJson));
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : *peers) {
-    rows.push_back({p.peer_did, OrDash(p.peer_id), OrDash(p.name), p.connected ? "yes" : "no", Joined(p.addresses),
+    rows.push_back({p.peer_did, OrDash(p.peer_id), OrDash(p.name), p.connected ? "yes" : "no", JoinComma(p.addresses, "-"),
                     FormatTime(p.last_seen_ns)});
   }
   PrintTable(kHeader, rows);

@@ -3,26 +3,12 @@
 // and the payment counts. Tables print amounts as decimal USDC (6 decimals); JSON as integer minor units.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-
 #include "cli/context.h"
 #include "pipeline/payments_view.h"
 
 namespace sov::cli {
 
 namespace {
-
-// 1250000 -> "1.250000"; -5 -> "-0.000005". Exact: integer arithmetic only.
-std::string FormatUsdc(int64_t minor) {
-  const bool negative = minor < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", negative ? "-" : "", static_cast<unsigned long long>(magnitude / 1000000),
-                static_cast<unsigned long long>(magnitude % 1000000));
-  return buf;
-}
-
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
 nlohmann::json ToJson(const pipeline::PaymentInfo& p) {
   return {{"paymentId", p.payment_id},
@@ -59,14 +45,12 @@ int Ledger(Context& ctx) {
   auto payments = pipeline::ListPayments((*h)->db());
   if (!payments.ok()) return Fail(payments.status());
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& p : *payments) arr.push_back(ToJson(p));
-    PrintJson(arr);
+    PrintJson(JsonArray(*payments, ToJson));
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : *payments) {
-    rows.push_back({p.payment_id, OrDash(p.peer_did), OrDash(p.tool), FormatUsdc(p.amount), OrDash(p.currency), p.mode,
+    rows.push_back({p.payment_id, OrDash(p.peer_did), OrDash(p.tool), FormatAmount(p.amount), OrDash(p.currency), p.mode,
                     p.state, FormatTime(p.updated_at_ns)});
   }
   PrintTable({"PAYMENT ID", "PEER DID", "TOOL", "AMOUNT", "CURRENCY", "MODE", "STATE", "UPDATED"}, rows);
@@ -94,15 +78,14 @@ int Outstanding(Context& ctx, const std::string& peer_did) {
     balances = std::move(*all);
   }
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& b : balances) arr.push_back(ToJson(b));
+    const nlohmann::json arr = JsonArray(balances, ToJson);
     PrintJson(peer_did.empty() ? arr : arr[0]);
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& b : balances) {
-    rows.push_back({b.peer_did, FormatUsdc(b.outstanding), std::to_string(b.deferred_count),
-                    FormatUsdc(b.settled_total), std::to_string(b.settled_count), std::to_string(b.failed_count),
+    rows.push_back({b.peer_did, FormatAmount(b.outstanding), std::to_string(b.deferred_count),
+                    FormatAmount(b.settled_total), std::to_string(b.settled_count), std::to_string(b.failed_count),
                     std::to_string(b.rejected_count)});
   }
   PrintTable({"PEER DID", "OUTSTANDING", "DEFERRED", "SETTLED TOTAL", "SETTLED", "FAILED", "REJECTED"}, rows);

@@ -49,9 +49,7 @@ int Run(Context& ctx, const std::string& peer_did) {
   auto all = pipeline::ListReputation((*h)->db());
   if (!all.ok()) return Fail(all.status());
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& r : *all) arr.push_back(ToJson(r));
-    PrintJson(arr);
+    PrintJson(JsonArray(*all, ToJson));
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : *all) rows.push_back(Row(r));

@@ -10,8 +10,6 @@ namespace sov::cli {
 
 namespace {
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
-
 nlohmann::json ToJson(const pipeline::SessionInfo& s, pipeline::SessionStatus status) {
   return {{"peerDid", s.peer_did},
           {"status", pipeline::SessionStatusName(status)},

@@ -1,56 +1,22 @@
 // `sov p2p team list` and `sov p2p team status ID`: teams, their members and tasks (from the teams view).
 #include <CLI/CLI.hpp>
 
-#include <cctype>
-#include <cstdio>
 #include <iostream>
 
 #include "cli/context.h"
 #include "pipeline/teams_view.h"
+#include "pipeline/view_codec.h"
 
 namespace sov::cli {
 
 namespace {
 
-// FlatBuffers enum name ("ShuttingDown") as lowercase snake_case ("shutting_down"); "" → "unknown".
-std::string Snake(const char* name) {
-  if (name == nullptr || *name == '\0') return "unknown";
-  std::string out;
-  for (const char* p = name; *p != '\0'; ++p) {
-    const unsigned char c = static_cast<unsigned char>(*p);
-    if (std::isupper(c) != 0) {
-      if (p != name) out += '_';
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-// Minor units (6 decimals) as "1.250000".
-std::string FormatAmount(int64_t v) {
-  const uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%06llu", v < 0 ? "-" : "", static_cast<unsigned long long>(mag / 1000000),
-                static_cast<unsigned long long>(mag % 1000000));
-  return buf;
-}
-
-nlohmann::json JsonTime(int64_t ns) { return ns == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatTime(ns)); }
-
-void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields) {
-  size_t width = 0;
-  for (const auto& f : fields) width = std::max(width, f.first.size());
-  for (const auto& f : fields) std::cout << f.first << std::string(width - f.first.size() + 2, ' ') << f.second << '\n';
-}
-
-std::string Or(const std::string& s) { return s.empty() ? "-" : s; }
+using pipeline::SnakeCase;
 
 nlohmann::json MemberJson(const pipeline::TeamMemberInfo& m) {
   return {{"did", m.did},
-          {"role", Snake(fb::EnumNameTeamRole(m.role))},
-          {"status", Snake(fb::EnumNameMemberStatus(m.status))},
+          {"role", SnakeCase(fb::EnumNameTeamRole(m.role))},
+          {"status", SnakeCase(fb::EnumNameMemberStatus(m.status))},
           {"joinedAt", JsonTime(m.joined_at_ns)},
           {"leftAt", JsonTime(m.left_at_ns)},
           {"leftReason", m.left_reason}};
@@ -63,7 +29,7 @@ nlohmann::json TeamJson(const pipeline::TeamInfo& t) {
           {"name", t.name},
           {"goal", t.goal},
           {"leaderDid", t.leader_did},
-          {"status", Snake(fb::EnumNameTeamStatus(t.status))},
+          {"status", SnakeCase(fb::EnumNameTeamStatus(t.status))},
           {"maxMembers", t.max_members},
           {"budget", t.budget},
           {"spent", t.spent},
@@ -89,9 +55,9 @@ nlohmann::json TaskJson(const pipeline::TeamTaskInfo& k) {
   return {{"taskId", k.task_id},
           {"tool", k.tool},
           {"workers", k.workers},
-          {"status", Snake(fb::EnumNameTaskStatus(k.status))},
+          {"status", SnakeCase(fb::EnumNameTaskStatus(k.status))},
           {"strategy", k.strategy == fb::ConflictStrategy::Unknown ? nlohmann::json(nullptr)  // not resolved
-                                                                   : nlohmann::json(Snake(fb::EnumNameConflictStrategy(k.strategy)))},
+                                                                   : nlohmann::json(SnakeCase(fb::EnumNameConflictStrategy(k.strategy)))},
           {"winnerDid", k.winner_did},
           {"results", results},
           {"delegatedAt", JsonTime(k.delegated_at_ns)},
@@ -104,14 +70,12 @@ int List(Context& ctx) {
   auto teams = pipeline::ListTeams((*h)->db());
   if (!teams.ok()) return Fail(teams.status());
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& t : *teams) arr.push_back(TeamJson(t));
-    PrintJson(arr);
+    PrintJson(JsonArray(*teams, TeamJson));
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : *teams) {
-    rows.push_back({t.team_id, t.name, Snake(fb::EnumNameTeamStatus(t.status)), Or(t.leader_did),
+    rows.push_back({t.team_id, t.name, SnakeCase(fb::EnumNameTeamStatus(t.status)), OrDash(t.leader_did),
                     std::to_string(t.ActiveMembers()), std::to_string(t.tasks_delegated), FormatAmount(t.budget),
                     FormatAmount(t.spent)});
   }
@@ -130,17 +94,15 @@ int Show(Context& ctx, const std::string& id) {
   if (!tasks.ok()) return Fail(tasks.status());
   if (ctx.json) {
     nlohmann::json out = TeamJson(t);
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& k : *tasks) arr.push_back(TaskJson(k));
-    out["tasks"] = arr;
+    out["tasks"] = JsonArray(*tasks, TaskJson);
     PrintJson(out);
     return 0;
   }
   PrintFields({{"ID", t.team_id},
-               {"NAME", Or(t.name)},
-               {"GOAL", Or(t.goal)},
-               {"STATUS", Snake(fb::EnumNameTeamStatus(t.status))},
-               {"LEADER", Or(t.leader_did)},
+               {"NAME", OrDash(t.name)},
+               {"GOAL", OrDash(t.goal)},
+               {"STATUS", SnakeCase(fb::EnumNameTeamStatus(t.status))},
+               {"LEADER", OrDash(t.leader_did)},
                {"MAX MEMBERS", t.max_members == 0 ? "unlimited" : std::to_string(t.max_members)},
                {"BUDGET", FormatAmount(t.budget) + (t.currency.empty() ? "" : " " + t.currency)},
                {"SPENT", FormatAmount(t.spent) + (t.currency.empty() ? "" : " " + t.currency)},
@@ -151,17 +113,17 @@ int Show(Context& ctx, const std::string& id) {
   std::cout << '\n';
   std::vector<std::vector<std::string>> members;
   for (const auto& m : t.members) {
-    members.push_back({m.did, Snake(fb::EnumNameTeamRole(m.role)), Snake(fb::EnumNameMemberStatus(m.status)),
+    members.push_back({m.did, SnakeCase(fb::EnumNameTeamRole(m.role)), SnakeCase(fb::EnumNameMemberStatus(m.status)),
                        FormatTime(m.joined_at_ns)});
   }
   PrintTable({"DID", "ROLE", "STATUS", "JOINED"}, members);
   std::cout << '\n';
   std::vector<std::vector<std::string>> rows;
   for (const auto& k : *tasks) {
-    rows.push_back({k.task_id, Or(k.tool), Snake(fb::EnumNameTaskStatus(k.status)), std::to_string(k.workers.size()),
+    rows.push_back({k.task_id, OrDash(k.tool), SnakeCase(fb::EnumNameTaskStatus(k.status)), std::to_string(k.workers.size()),
                     std::to_string(k.results.size()),
-                    k.strategy == fb::ConflictStrategy::Unknown ? "-" : Snake(fb::EnumNameConflictStrategy(k.strategy)),
-                    Or(k.winner_did),
+                    k.strategy == fb::ConflictStrategy::Unknown ? "-" : SnakeCase(fb::EnumNameConflictStrategy(k.strategy)),
+                    OrDash(k.winner_did),
                     FormatTime(k.delegated_at_ns)});
   }
   PrintTable({"TASK", "TOOL", "STATUS", "WORKERS", "RESULTS", "STRATEGY", "WINNER", "DELEGATED"}, rows);

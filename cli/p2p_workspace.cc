@@ -2,47 +2,23 @@
 // contributions (from the workspaces view).
 #include <CLI/CLI.hpp>
 
-#include <cctype>
 #include <iostream>
 
 #include "cli/context.h"
+#include "pipeline/view_codec.h"
 #include "pipeline/workspaces_view.h"
 
 namespace sov::cli {
 
 namespace {
 
-// FlatBuffers enum name ("Archived") as lowercase snake_case ("archived"); "" → "unknown".
-std::string Snake(const char* name) {
-  if (name == nullptr || *name == '\0') return "unknown";
-  std::string out;
-  for (const char* p = name; *p != '\0'; ++p) {
-    const unsigned char c = static_cast<unsigned char>(*p);
-    if (std::isupper(c) != 0) {
-      if (p != name) out += '_';
-      out += static_cast<char>(std::tolower(c));
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-nlohmann::json JsonTime(int64_t ns) { return ns == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatTime(ns)); }
-
-std::string Or(const std::string& s) { return s.empty() ? "-" : s; }
-
-void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields) {
-  size_t width = 0;
-  for (const auto& f : fields) width = std::max(width, f.first.size());
-  for (const auto& f : fields) std::cout << f.first << std::string(width - f.first.size() + 2, ' ') << f.second << '\n';
-}
+using pipeline::SnakeCase;
 
 nlohmann::json WorkspaceJson(const pipeline::WorkspaceInfo& w) {
   nlohmann::json members = nlohmann::json::array();
   for (const auto& m : w.members) {
     members.push_back({{"did", m.did},
-                       {"role", Snake(fb::EnumNameWorkspaceRole(m.role))},
+                       {"role", SnakeCase(fb::EnumNameWorkspaceRole(m.role))},
                        {"active", m.active},
                        {"joinedAt", JsonTime(m.joined_at_ns)},
                        {"leftAt", JsonTime(m.left_at_ns)},
@@ -54,7 +30,7 @@ nlohmann::json WorkspaceJson(const pipeline::WorkspaceInfo& w) {
   return {{"id", w.workspace_id},
           {"name", w.name},
           {"goal", w.goal},
-          {"status", Snake(fb::EnumNameWorkspaceStatus(w.status))},
+          {"status", SnakeCase(fb::EnumNameWorkspaceStatus(w.status))},
           {"creatorDid", w.creator_did},
           {"members", members},
           {"messages", w.messages},
@@ -71,14 +47,12 @@ int List(Context& ctx) {
   auto all = pipeline::ListWorkspaces((*h)->db());
   if (!all.ok()) return Fail(all.status());
   if (ctx.json) {
-    nlohmann::json arr = nlohmann::json::array();
-    for (const auto& w : *all) arr.push_back(WorkspaceJson(w));
-    PrintJson(arr);
+    PrintJson(JsonArray(*all, WorkspaceJson));
     return 0;
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& w : *all) {
-    rows.push_back({w.workspace_id, Or(w.name), Snake(fb::EnumNameWorkspaceStatus(w.status)),
+    rows.push_back({w.workspace_id, OrDash(w.name), SnakeCase(fb::EnumNameWorkspaceStatus(w.status)),
                     std::to_string(w.ActiveMembers()), std::to_string(w.messages), FormatTime(w.created_at_ns)});
   }
   PrintTable({"ID", "NAME", "STATUS", "MEMBERS", "MESSAGES", "CREATED"}, rows);
@@ -97,10 +71,10 @@ int Show(Context& ctx, const std::string& id) {
     return 0;
   }
   PrintFields({{"ID", w.workspace_id},
-               {"NAME", Or(w.name)},
-               {"GOAL", Or(w.goal)},
-               {"STATUS", Snake(fb::EnumNameWorkspaceStatus(w.status))},
-               {"CREATOR", Or(w.creator_did)},
+               {"NAME", OrDash(w.name)},
+               {"GOAL", OrDash(w.goal)},
+               {"STATUS", SnakeCase(fb::EnumNameWorkspaceStatus(w.status))},
+               {"CREATOR", OrDash(w.creator_did)},
                {"MESSAGES", std::to_string(w.messages)},
                {"BUNDLES", std::to_string(w.bundles_applied) + " applied, " + std::to_string(w.bundles_rejected) +
                                " rejected"},
@@ -110,7 +84,7 @@ int Show(Context& ctx, const std::string& id) {
   std::cout << '\n';
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : w.members) {
-    rows.push_back({m.did, Snake(fb::EnumNameWorkspaceRole(m.role)), m.active ? "yes" : "no", std::to_string(m.commits),
+    rows.push_back({m.did, SnakeCase(fb::EnumNameWorkspaceRole(m.role)), m.active ? "yes" : "no", std::to_string(m.commits),
                     std::to_string(m.code_bytes), std::to_string(m.messages), FormatTime(m.last_active_ns)});
   }
   PrintTable({"DID", "ROLE", "ACTIVE", "COMMITS", "CODE BYTES", "MESSAGES", "LAST ACTIVE"}, rows);

@@ -1,7 +1,6 @@
 #include "pipeline/firewall_view.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "events_generated.h"
 #include "pipeline/view_codec.h"
@@ -16,13 +15,6 @@ constexpr std::string_view kCounterPrefix = "c/";
 
 std::string RuleKey(std::string_view id) { return std::string(kRulePrefix) + std::string(id); }
 std::string CounterKey(std::string_view id) { return std::string(kCounterPrefix) + std::string(id); }
-
-std::string ActionName(fb::FirewallAction a) {
-  std::string name = fb::EnumNameFirewallAction(a);
-  if (name.empty()) return "unknown";
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
 
 enum class Kind { kAllowed, kDenied, kRateLimited };
 
@@ -113,7 +105,7 @@ Result<FirewallRuleInfo> ToRule(std::string_view bytes, const std::string& key) 
   FirewallRuleInfo info;
   info.rule_id = Str(r->rule_id());
   info.peer_did = Str(r->peer_did());
-  info.action = ActionName(r->action());
+  info.action = SnakeCase(fb::EnumNameFirewallAction(r->action()));
   if (r->tools() != nullptr) {
     for (const auto* t : *r->tools()) info.tools.push_back(Str(t));
   }
@@ -124,55 +116,25 @@ Result<FirewallRuleInfo> ToRule(std::string_view bytes, const std::string& key) 
   return info;
 }
 
-// Calls fn(key, value) for every key under `prefix`, in key order.
-template <class Fn>
-Status ScanPrefix(const store::Db& db, store::Cf cf, std::string_view prefix, Fn&& fn) {
-  auto it = db.NewIterator(cf);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    SOV_RETURN_IF_ERROR(fn(std::string(it->key()), it->value()));
-  }
-  return it->status();
-}
-
 }  // namespace
 
 std::unique_ptr<Projector> MakeFirewallProjector() { return std::make_unique<FirewallProjector>(); }
 
 Result<std::vector<FirewallRuleInfo>> ListFirewallRules(const store::Db& db) {
-  auto cf = db.Family(ViewFamily("firewall"));
-  if (!cf.ok()) return cf.status();
-  std::vector<FirewallRuleInfo> out;
-  SOV_RETURN_IF_ERROR(ScanPrefix(db, *cf, kRulePrefix, [&](const std::string& key, std::string_view value) {
-    auto rule = ToRule(value, key);
-    if (!rule.ok()) return rule.status();
-    out.push_back(std::move(*rule));
-    return Status::OK();
-  }));
-  for (auto& rule : out) {
-    const std::string key = CounterKey(rule.rule_id);
-    auto v = db.Get(*cf, key);
-    if (!v.ok()) return v.status();
-    if (!v->has_value()) continue;
-    auto counters = ToCounters(**v, key);
+  auto out = ListViewRecords<FirewallRuleInfo>(db, "firewall", kRulePrefix, ToRule);
+  if (!out.ok()) return out;
+  for (auto& rule : *out) {
+    auto counters = GetViewRecord<FirewallCountersInfo>(db, "firewall", CounterKey(rule.rule_id), ToCounters);
     if (!counters.ok()) return counters.status();
-    rule.counters = std::move(*counters);
+    if (counters->has_value()) rule.counters = std::move(**counters);
   }
-  std::stable_sort(out.begin(), out.end(),
+  std::stable_sort(out->begin(), out->end(),
                    [](const FirewallRuleInfo& a, const FirewallRuleInfo& b) { return a.added_seq < b.added_seq; });
   return out;
 }
 
 Result<std::vector<FirewallCountersInfo>> ListFirewallCounters(const store::Db& db) {
-  auto cf = db.Family(ViewFamily("firewall"));
-  if (!cf.ok()) return cf.status();
-  std::vector<FirewallCountersInfo> out;
-  SOV_RETURN_IF_ERROR(ScanPrefix(db, *cf, kCounterPrefix, [&](const std::string& key, std::string_view value) {
-    auto c = ToCounters(value, key);
-    if (!c.ok()) return c.status();
-    out.push_back(std::move(*c));
-    return Status::OK();
-  }));
-  return out;
+  return ListViewRecords<FirewallCountersInfo>(db, "firewall", kCounterPrefix, ToCounters);
 }
 
 }  // namespace sov::pipeline

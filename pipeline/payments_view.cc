@@ -1,7 +1,6 @@
 #include "pipeline/payments_view.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "events_generated.h"
 #include "pipeline/view_codec.h"
@@ -16,20 +15,6 @@ constexpr std::string_view kPaymentPrefix = "p/";
 constexpr std::string_view kBalancePrefix = "b/";
 
 std::string Key(std::string_view prefix, std::string_view id) { return std::string(prefix) + std::string(id); }
-
-// "InsufficientAmount" -> "insufficient_amount"; a value unknown to this build -> "unknown".
-std::string SnakeCase(const char* camel) {
-  std::string out;
-  for (const char* c = camel; c != nullptr && *c != '\0'; ++c) {
-    if (std::isupper(static_cast<unsigned char>(*c))) {
-      if (!out.empty()) out += '_';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
-    } else {
-      out += *c;
-    }
-  }
-  return out.empty() ? "unknown" : out;
-}
 
 struct Payment {
   std::string id, quote_id, peer, tool, call_id, currency, tx_hash, error;
@@ -277,28 +262,12 @@ Result<BalanceInfo> ToBalance(std::string_view bytes, const std::string& key) {
   return FromRecord(**rec);
 }
 
-// Decodes every value under `prefix` (in key order) with `decode`.
-template <class T, class Decode>
-Result<std::vector<T>> ScanPrefix(const store::Db& db, std::string_view prefix, Decode decode) {
-  auto cf = db.Family(ViewFamily("payments"));
-  if (!cf.ok()) return cf.status();
-  std::vector<T> out;
-  auto it = db.NewIterator(*cf);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    auto v = decode(it->value(), std::string(it->key()));
-    if (!v.ok()) return v.status();
-    out.push_back(std::move(*v));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
-}
-
 }  // namespace
 
 std::unique_ptr<Projector> MakePaymentsProjector() { return std::make_unique<PaymentsProjector>(); }
 
 Result<std::vector<PaymentInfo>> ListPayments(const store::Db& db) {
-  auto out = ScanPrefix<PaymentInfo>(db, kPaymentPrefix, ToPayment);
+  auto out = ListViewRecords<PaymentInfo>(db, "payments", kPaymentPrefix, ToPayment);
   if (!out.ok()) return out;
   std::stable_sort(out->begin(), out->end(), [](const PaymentInfo& a, const PaymentInfo& b) {
     return a.created_at_ns != b.created_at_ns ? a.created_at_ns < b.created_at_ns : a.payment_id < b.payment_id;
@@ -306,22 +275,16 @@ Result<std::vector<PaymentInfo>> ListPayments(const store::Db& db) {
   return out;
 }
 
-Result<std::vector<QuoteInfo>> ListQuotes(const store::Db& db) { return ScanPrefix<QuoteInfo>(db, kQuotePrefix, ToQuote); }
+Result<std::vector<QuoteInfo>> ListQuotes(const store::Db& db) {
+  return ListViewRecords<QuoteInfo>(db, "payments", kQuotePrefix, ToQuote);
+}
 
 Result<std::vector<BalanceInfo>> ListBalances(const store::Db& db) {
-  return ScanPrefix<BalanceInfo>(db, kBalancePrefix, ToBalance);
+  return ListViewRecords<BalanceInfo>(db, "payments", kBalancePrefix, ToBalance);
 }
 
 Result<std::optional<BalanceInfo>> GetBalance(const store::Db& db, std::string_view peer_did) {
-  auto cf = db.Family(ViewFamily("payments"));
-  if (!cf.ok()) return cf.status();
-  const std::string key = Key(kBalancePrefix, peer_did);
-  auto v = db.Get(*cf, key);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<BalanceInfo>();
-  auto b = ToBalance(**v, key);
-  if (!b.ok()) return b.status();
-  return std::optional<BalanceInfo>(std::move(*b));
+  return GetViewRecord<BalanceInfo>(db, "payments", Key(kBalancePrefix, peer_did), ToBalance);
 }
 
 }  // namespace sov::pipeline

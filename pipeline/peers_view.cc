@@ -146,30 +146,12 @@ Result<PeerInfo> ToInfo(std::string_view bytes, const std::string& key) {
 std::unique_ptr<Projector> MakePeersProjector() { return std::make_unique<PeersProjector>(); }
 
 Result<std::optional<PeerInfo>> GetPeer(const store::Db& db, std::string_view peer_did) {
-  auto cf = db.Family(ViewFamily("peers"));
-  if (!cf.ok()) return cf.status();
   if (peer_did.empty() || peer_did[0] == '\0') return std::optional<PeerInfo>();
-  auto v = db.Get(*cf, peer_did);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<PeerInfo>();
-  auto info = ToInfo(**v, std::string(peer_did));
-  if (!info.ok()) return info.status();
-  return std::optional<PeerInfo>(std::move(*info));
+  return GetViewRecord<PeerInfo>(db, "peers", peer_did, ToInfo);
 }
 
 Result<std::vector<PeerInfo>> ListPeers(const store::Db& db) {
-  auto cf = db.Family(ViewFamily("peers"));
-  if (!cf.ok()) return cf.status();
-  std::vector<PeerInfo> out;
-  auto it = db.NewIterator(*cf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!it->key().empty() && it->key()[0] == '\0') continue;  // checkpoint
-    auto info = ToInfo(it->value(), std::string(it->key()));
-    if (!info.ok()) return info.status();
-    out.push_back(std::move(*info));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
+  return ListViewRecords<PeerInfo>(db, "peers", "", ToInfo);
 }
 
 }  // namespace sov::pipeline

@@ -42,7 +42,8 @@ class ReputationProjector final : public Projector {
       case fb::Event::HandshakeCompleted: peer = env.payload_as_HandshakeCompleted()->peer_did(); break;
       default: return Status::OK();
     }
-    if (peer == nullptr || peer->size() == 0) return Status::OK();
+    // Keys starting with a zero byte are reserved (the checkpoint): such a DID is skipped.
+    if (peer == nullptr || peer->size() == 0 || peer->c_str()[0] == '\0') return Status::OK();
     const std::string key = peer->str();
     auto current = txn.Get(key);
     if (!current.ok()) return current.status();
@@ -108,29 +109,11 @@ double ReputationScore(double successes, double failures, double timeouts) {
 std::unique_ptr<Projector> MakeReputationProjector() { return std::make_unique<ReputationProjector>(); }
 
 Result<std::optional<ReputationInfo>> GetReputation(const store::Db& db, std::string_view peer_did) {
-  auto cf = db.Family(ViewFamily("reputation"));
-  if (!cf.ok()) return cf.status();
-  auto v = db.Get(*cf, peer_did);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<ReputationInfo>();
-  auto info = ToInfo(**v, std::string(peer_did));
-  if (!info.ok()) return info.status();
-  return std::optional<ReputationInfo>(std::move(*info));
+  return GetViewRecord<ReputationInfo>(db, "reputation", peer_did, ToInfo);
 }
 
 Result<std::vector<ReputationInfo>> ListReputation(const store::Db& db) {
-  auto cf = db.Family(ViewFamily("reputation"));
-  if (!cf.ok()) return cf.status();
-  std::vector<ReputationInfo> out;
-  auto it = db.NewIterator(*cf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!it->key().empty() && it->key()[0] == '\0') continue;  // checkpoint
-    auto info = ToInfo(it->value(), std::string(it->key()));
-    if (!info.ok()) return info.status();
-    out.push_back(std::move(*info));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
+  return ListViewRecords<ReputationInfo>(db, "reputation", "", ToInfo);
 }
 
 }  // namespace sov::pipeline

@@ -1,7 +1,5 @@
 #include "pipeline/sessions_view.h"
 
-#include <cctype>
-
 #include "events_generated.h"
 #include "pipeline/view_codec.h"
 #include "views_generated.h"
@@ -9,20 +7,6 @@
 namespace sov::pipeline {
 
 namespace {
-
-// "RepeatedFailures" -> "repeated_failures"; a value unknown to this build -> "unknown".
-std::string SnakeCase(const char* camel) {
-  std::string out;
-  for (const char* c = camel; c != nullptr && *c != '\0'; ++c) {
-    if (std::isupper(static_cast<unsigned char>(*c))) {
-      if (!out.empty()) out += '_';
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
-    } else {
-      out += *c;
-    }
-  }
-  return out.empty() ? "unknown" : out;
-}
 
 // A peer DID usable as a key: present, and not starting with the byte reserved for the checkpoint.
 bool Keyable(const std::string& peer) { return !peer.empty() && peer[0] != '\0'; }
@@ -155,30 +139,12 @@ std::string_view SessionStatusName(SessionStatus status) {
 std::unique_ptr<Projector> MakeSessionsProjector() { return std::make_unique<SessionsProjector>(); }
 
 Result<std::optional<SessionInfo>> GetSession(const store::Db& db, std::string_view peer_did) {
-  auto cf = db.Family(ViewFamily("sessions"));
-  if (!cf.ok()) return cf.status();
   if (peer_did.empty() || peer_did[0] == '\0') return std::optional<SessionInfo>();
-  auto v = db.Get(*cf, peer_did);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<SessionInfo>();
-  auto info = ToInfo(**v, std::string(peer_did));
-  if (!info.ok()) return info.status();
-  return std::optional<SessionInfo>(std::move(*info));
+  return GetViewRecord<SessionInfo>(db, "sessions", peer_did, ToInfo);
 }
 
 Result<std::vector<SessionInfo>> ListSessions(const store::Db& db) {
-  auto cf = db.Family(ViewFamily("sessions"));
-  if (!cf.ok()) return cf.status();
-  std::vector<SessionInfo> out;
-  auto it = db.NewIterator(*cf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!it->key().empty() && it->key()[0] == '\0') continue;  // checkpoint
-    auto info = ToInfo(it->value(), std::string(it->key()));
-    if (!info.ok()) return info.status();
-    out.push_back(std::move(*info));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
+  return ListViewRecords<SessionInfo>(db, "sessions", "", ToInfo);
 }
 
 }  // namespace sov::pipeline

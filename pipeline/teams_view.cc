@@ -413,46 +413,19 @@ size_t TeamInfo::ActiveMembers() const {
 std::unique_ptr<Projector> MakeTeamsProjector() { return std::make_unique<TeamsProjector>(); }
 
 Result<std::vector<TeamInfo>> ListTeams(const store::Db& db) {
-  auto cf = db.Family(ViewFamily(kView));
-  if (!cf.ok()) return cf.status();
-  std::vector<TeamInfo> out;
-  auto it = db.NewIterator(*cf);
-  for (it->Seek("t/"); it->Valid() && it->key().starts_with("t/"); it->Next()) {
-    auto info = DecodeTeam(it->value(), it->key());
-    if (!info.ok()) return info.status();
-    out.push_back(std::move(*info));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
+  return ListViewRecords<TeamInfo>(db, kView, "t/", DecodeTeam);
 }
 
 Result<std::optional<TeamInfo>> GetTeam(const store::Db& db, std::string_view team_id) {
-  auto cf = db.Family(ViewFamily(kView));
-  if (!cf.ok()) return cf.status();
   if (team_id.empty() || team_id.find('/') != std::string_view::npos) return std::optional<TeamInfo>();
-  const std::string key = TeamKey(team_id);
-  auto v = db.Get(*cf, key);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<TeamInfo>();
-  auto info = DecodeTeam(**v, key);
-  if (!info.ok()) return info.status();
-  return std::optional<TeamInfo>(std::move(*info));
+  return GetViewRecord<TeamInfo>(db, kView, TeamKey(team_id), DecodeTeam);
 }
 
 Result<std::vector<TeamTaskInfo>> ListTeamTasks(const store::Db& db, std::string_view team_id) {
-  auto cf = db.Family(ViewFamily(kView));
-  if (!cf.ok()) return cf.status();
-  std::vector<TeamTaskInfo> out;
-  if (team_id.empty() || team_id.find('/') != std::string_view::npos) return out;
-  const std::string prefix = TaskPrefix(team_id);
-  auto it = db.NewIterator(*cf);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    auto info = DecodeTask(it->value(), it->key());
-    if (!info.ok()) return info.status();
-    out.push_back(std::move(*info));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  std::stable_sort(out.begin(), out.end(), [](const TeamTaskInfo& a, const TeamTaskInfo& b) {
+  if (team_id.empty() || team_id.find('/') != std::string_view::npos) return std::vector<TeamTaskInfo>();
+  auto out = ListViewRecords<TeamTaskInfo>(db, kView, TaskPrefix(team_id), DecodeTask);
+  if (!out.ok()) return out;
+  std::stable_sort(out->begin(), out->end(), [](const TeamTaskInfo& a, const TeamTaskInfo& b) {
     return a.delegated_at_ns != b.delegated_at_ns ? a.delegated_at_ns < b.delegated_at_ns : a.task_id < b.task_id;
   });
   return out;

@@ -1,11 +1,16 @@
-// Encoding and verified decoding of FlatBuffers view records, shared by every view.
+// Encoding, verified decoding and reading of FlatBuffers view records, shared by every view.
 #pragma once
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "store/db.h"
 #include "store/status.h"
 
 namespace sov::pipeline {
@@ -23,5 +28,43 @@ Result<const T*> DecodeView(std::string_view bytes, const std::string& what) {
 }
 
 inline std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+
+// A FlatBuffers enum name as lowercase snake_case: "RepeatedFailures" -> "repeated_failures";
+// "" or null (a value unknown to this build) -> "unknown".
+std::string SnakeCase(const char* camel);
+
+// The stored bytes under `key` in the column family of view `view`; nullopt when absent.
+Result<std::optional<std::string>> GetViewValue(const store::Db& db, std::string_view view, std::string_view key);
+
+// Calls fn(key, value) for every record of view `view` whose key starts with `prefix` ("" = all), in
+// key order, skipping the checkpoint key. Stops at (and returns) the first error of fn or the iterator.
+Status ScanView(const store::Db& db, std::string_view view, std::string_view prefix,
+                const std::function<Status(std::string_view key, std::string_view value)>& fn);
+
+// GetViewValue decoded with decode(bytes, key) -> Result<T>.
+template <class T, class Decode>
+Result<std::optional<T>> GetViewRecord(const store::Db& db, std::string_view view, std::string_view key,
+                                       Decode&& decode) {
+  auto v = GetViewValue(db, view, key);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return std::optional<T>();
+  auto record = decode(std::string_view(**v), std::string(key));
+  if (!record.ok()) return record.status();
+  return std::optional<T>(std::move(*record));
+}
+
+// Every record ScanView visits, decoded with decode(bytes, key) -> Result<T>, in key order.
+template <class T, class Decode>
+Result<std::vector<T>> ListViewRecords(const store::Db& db, std::string_view view, std::string_view prefix,
+                                       Decode&& decode) {
+  std::vector<T> out;
+  SOV_RETURN_IF_ERROR(ScanView(db, view, prefix, [&](std::string_view key, std::string_view value) -> Status {
+    auto record = decode(value, std::string(key));
+    if (!record.ok()) return record.status();
+    out.push_back(std::move(*record));
+    return Status::OK();
+  }));
+  return out;
+}
 
 }  // namespace sov::pipeline

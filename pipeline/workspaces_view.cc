@@ -235,30 +235,12 @@ size_t WorkspaceInfo::ActiveMembers() const {
 std::unique_ptr<Projector> MakeWorkspacesProjector() { return std::make_unique<WorkspacesProjector>(); }
 
 Result<std::vector<WorkspaceInfo>> ListWorkspaces(const store::Db& db) {
-  auto cf = db.Family(ViewFamily(kView));
-  if (!cf.ok()) return cf.status();
-  std::vector<WorkspaceInfo> out;
-  auto it = db.NewIterator(*cf);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!it->key().empty() && it->key()[0] == '\0') continue;  // checkpoint
-    auto w = Decode(it->value(), it->key());
-    if (!w.ok()) return w.status();
-    out.push_back(std::move(*w));
-  }
-  SOV_RETURN_IF_ERROR(it->status());
-  return out;
+  return ListViewRecords<WorkspaceInfo>(db, kView, "", Decode);
 }
 
 Result<std::optional<WorkspaceInfo>> GetWorkspace(const store::Db& db, std::string_view workspace_id) {
-  auto cf = db.Family(ViewFamily(kView));
-  if (!cf.ok()) return cf.status();
   if (workspace_id.empty() || workspace_id[0] == '\0') return std::optional<WorkspaceInfo>();
-  auto v = db.Get(*cf, workspace_id);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) return std::optional<WorkspaceInfo>();
-  auto w = Decode(**v, workspace_id);
-  if (!w.ok()) return w.status();
-  return std::optional<WorkspaceInfo>(std::move(*w));
+  return GetViewRecord<WorkspaceInfo>(db, kView, workspace_id, Decode);
 }
 
 }  // namespace sov::pipeline
