@@ -15,11 +15,11 @@ namespace sov::cli {
 
 namespace {
 
-struct SimFlags {
-  uint64_t peers = 20;
-  uint64_t events = 10000;
+struct SimFlags {  // signed, so a negative value is reported as given
+  int64_t peers = 20;
+  int64_t events = 10000;
   uint64_t seed = 1;
-  uint64_t batch = 1000;
+  int64_t batch = 1000;
 };
 
 Status Validate(const SimFlags& f) {
@@ -47,7 +47,7 @@ int Run(Context& ctx, const SimFlags& f) {
 
   node::WorkloadOptions o;
   o.peers = static_cast<uint32_t>(f.peers);
-  o.events = f.events;
+  o.events = static_cast<uint64_t>(f.events);
   o.seed = f.seed;
   o.origin_did = (*h)->key->did();
 

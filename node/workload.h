@@ -1,9 +1,17 @@
 // The workload generator: a deterministic, realistic stream of finished envelopes (every event type
-// the node writes except log.checkpoint_signed) for `sov sim`, the tests and the benches. Peers are
-// did:key identities derived from the seed; every id an event names was introduced by an earlier event
-// (a settled payment was authorized or deferred first, a task result follows its delegation, …).
+// the node writes except log.checkpoint_signed, which the log adds) for `sov sim`, the tests and the
+// benches. One node (the origin) meets `peers` did:key peers derived from the seed: discovery, dials,
+// handshakes and 24 h sessions; tool calls as flows through the firewall (rules it added, lango's
+// evaluation order), the paygate (quote → authorization → settlement, or post-pay debts for trusted
+// peers) and the tool's outcome, skewed per peer so reputations differ; teams (form, invite, join,
+// delegate, results, conflict resolution, leave, disband) and workspaces (members, threaded messages
+// of every type with metadata, git bundles, archive); node restarts with downtime.
+// Every id an event names was introduced by an earlier event (a settled payment was authorized or
+// deferred first, a task result follows its delegation, a rule a decision names exists). Event time
+// only moves forward, by milliseconds inside a flow and seconds to minutes between activities.
 // The stream depends only on the options: std::mt19937_64 with integer range mapping, no platform
-// distributions. State is bounded (live sessions, teams, workspaces, open flows and debts are capped).
+// distributions, and no dependence on argument evaluation order. State is bounded: live sessions,
+// connections, rules, teams, workspaces, open calls and debts are capped; memory grows only with `peers`.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 // name what earlier events introduced, and views that fold its stream identically on rebuild.
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "pipeline/runner.h"
 #include "store/crypto.h"
 #include "store/log_format.h"
+#include "support/process.h"
 #include "support/test_util.h"
 
 namespace sov {
@@ -501,6 +503,39 @@ TEST(Workload, RunWorkloadAppendsEverythingAndEveryViewRebuildsIdentically) {
     std::printf("view %-12s digest %s (same after rebuild)\n", view.c_str(), before->substr(0, 16).c_str());
   }
   EXPECT_FALSE(node::RunWorkload(*store, o, 0, nullptr).ok());
+}
+
+TEST(Workload, SimCommandAppendsAndSummarizes) {
+  testing::TempDir dir;
+  const std::string home = dir.Sub("home");
+  auto sov = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {SOV_BINARY, "--home", home};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::Run(argv);
+  };
+  ASSERT_EQ(sov({"init"}).exit_code, 0);
+  auto first = sov({"--json", "sim", "--peers", "6", "--events", "700", "--seed", "4", "--batch", "64"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.err, "") << "no progress output when stderr is not a terminal";
+  auto j = nlohmann::json::parse(first.out);
+  EXPECT_EQ(j["events"], 700);
+  EXPECT_EQ(j["peers"], 6);
+  EXPECT_EQ(j["seed"], 4);
+  EXPECT_EQ(j["firstSeq"], 1);
+  EXPECT_EQ(j["lastSeq"], 700);  // the default checkpoint interval (10000) is not reached
+  EXPECT_GT(j["eventsPerSecond"].get<double>(), 0.0);
+  auto second = sov({"sim", "--peers", "6", "--events", "50"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  // 700 events, the final checkpoint the first run's close signed, then these 50.
+  EXPECT_NE(second.out.find("appended 50 events (seq 702..751)"), std::string::npos) << second.out;
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--peers", "1"}, {"--peers", "100001"}, {"--events", "0"}, {"--events", "1000000001"},
+           {"--batch", "0"}}) {
+    auto r = sov({"sim", flag, value});
+    EXPECT_EQ(r.exit_code, 1) << flag << " " << value;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err.rfind("sov: " + flag + " must be between", 0), 0u) << r.err;
+  }
 }
 
 }  // namespace
