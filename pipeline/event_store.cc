@@ -76,6 +76,8 @@ Status EventStore::Refresh() { return db_ ? db_->CatchUp() : Status::OK(); }
 Status EventStore::Close() {
   Status s;
   if (log_) s = log_->Close();
+  // A clean close leaves no WAL to replay: the next open starts at once.
+  if (s.ok() && log_ && db_) s = db_->Flush();
   log_.reset();
   runner_.reset();
   db_.reset();

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 
 #include "events_generated.h"
@@ -32,9 +33,15 @@ namespace {
 
 struct Request {
   std::vector<std::string> records;  // wrapped LogRecords, unsealed
-  bool done = false;
   Status status;
   uint64_t first_seq = 0;
+  std::binary_semaphore done{0};  // released once status is final: wakes exactly this appender
+};
+
+// A group written to RocksDB whose WAL still awaits the fsync that makes it durable.
+struct WrittenGroup {
+  std::vector<Request*> requests;
+  uint64_t last_seq = 0;
 };
 
 int64_t EnvelopeTimestamp(const std::string& record_bytes) {
@@ -52,15 +59,24 @@ struct EventLog::Impl {
 
   std::mutex mu;
   std::condition_variable work_cv;   // writer waits for requests
-  std::condition_variable done_cv;   // appenders wait for their request
-  std::condition_variable head_cv;   // subscribers wait for new records
+  std::condition_variable sync_cv;   // syncer waits for written groups
+  std::condition_variable head_cv;   // subscribers wait for new durable records
   std::deque<Request*> queue;
+  std::deque<WrittenGroup> unsynced;  // sync=always: written, not yet fsynced, in order
   bool stopping = false;
+  bool syncer_stopping = false;
   bool closed = false;
-  LogHead head;  // guarded by mu (written by the writer thread)
+  Status failed;            // after a failed fsync nothing more is acknowledged
+  LogHead head;             // guarded by mu; written by the writer thread
+  uint64_t durable_seq = 0; // guarded by mu; what subscribers may see
   std::thread writer;
+  std::thread syncer;
   std::chrono::steady_clock::time_point last_sync = std::chrono::steady_clock::now();
 
+  void Complete(const std::vector<Request*>& group, const Status& s, uint64_t last_seq);
+  // Syncer thread (sync=always): fsyncs the WAL once for every group written so far, so the
+  // writer builds and writes the next group while the disk flushes the previous ones.
+  void SyncLoop();
   // Writer-thread only.
   void Run();
   Status CommitGroup(std::vector<Request*>& group);
@@ -82,6 +98,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(Db* db, const LogOptions& optio
   auto head = impl->reader.Head();
   if (!head.ok()) return head.status();
   impl->head = *head;
+  impl->durable_seq = head->seq;
 
   auto meta_cf = impl->reader.meta_family();
   auto format = db->Get(meta_cf, kMetaFormat);
@@ -106,6 +123,7 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(Db* db, const LogOptions& optio
   }
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->Run(); });
+  if (options.sync == SyncPolicy::kAlways) impl->syncer = std::thread([raw] { raw->SyncLoop(); });
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
 
@@ -133,13 +151,28 @@ Result<uint64_t> EventLog::Append(std::vector<std::string> envelopes) {
     if (!s.ok()) return s.WithContext("event " + std::to_string(i) + " of the append");
     req.records.push_back(WrapEnvelope(envelopes[i]));
   }
-  std::unique_lock<std::mutex> l(impl_->mu);
-  if (impl_->stopping) return Status::Aborted("the log at " + impl_->db->path() + " is closed");
-  impl_->queue.push_back(&req);
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    if (impl_->stopping) return Status::Aborted("the log at " + impl_->db->path() + " is closed");
+    if (!impl_->failed.ok()) return impl_->failed;
+    impl_->queue.push_back(&req);
+  }
   impl_->work_cv.notify_one();
-  impl_->done_cv.wait(l, [&] { return req.done; });
+  req.done.acquire();
   if (!req.status.ok()) return req.status;
   return req.first_seq;
+}
+
+void EventLog::Impl::Complete(const std::vector<Request*>& group, const Status& s, uint64_t last_seq) {
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (s.ok() && last_seq > durable_seq) durable_seq = last_seq;
+  }
+  for (Request* r : group) {
+    r->status = s;
+    r->done.release();
+  }
+  head_cv.notify_all();
 }
 
 void EventLog::Impl::Run() {
@@ -156,17 +189,48 @@ void EventLog::Impl::Run() {
         queue.pop_front();
       }
     }
-    Status s = CommitGroup(group);
+    Status s;
     {
       std::lock_guard<std::mutex> l(mu);
-      for (Request* r : group) {
-        r->status = s;
-        r->done = true;
-      }
+      s = failed;
     }
-    done_cv.notify_all();
-    head_cv.notify_all();
-    group.clear();
+    if (s.ok()) s = CommitGroup(group);
+    if (!s.ok() || options.sync != SyncPolicy::kAlways) {
+      uint64_t last;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        last = head.seq;
+      }
+      Complete(group, s, last);
+      group.clear();
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> l(mu);
+      unsynced.push_back(WrittenGroup{std::move(group), head.seq});
+    }
+    sync_cv.notify_one();
+    group = {};
+  }
+}
+
+void EventLog::Impl::SyncLoop() {
+  for (;;) {
+    std::deque<WrittenGroup> groups;
+    {
+      std::unique_lock<std::mutex> l(mu);
+      sync_cv.wait(l, [&] { return syncer_stopping || !unsynced.empty(); });
+      if (unsynced.empty() && syncer_stopping) return;
+      groups.swap(unsynced);
+    }
+    // One fsync makes every group written before it durable.
+    Status s = db->SyncWal();
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> l(mu);
+      failed = s.WithContext("the log at " + db->path() + " failed to sync and accepts no more appends");
+      s = failed;
+    }
+    for (auto& g : groups) Complete(g.requests, s, g.last_seq);
   }
 }
 
@@ -241,7 +305,8 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
   if (h.last_checkpoint_seq != before.last_checkpoint_seq) {
     batch.Put(reader.meta_family(), kMetaLastCheckpoint, BigEndian64(h.last_checkpoint_seq));
   }
-  Status s = db->Write(&batch, options.sync == SyncPolicy::kAlways);
+  // sync=always: written here, fsynced by the syncer before any of these appends returns.
+  Status s = db->Write(&batch, /*sync=*/false);
   if (!s.ok()) return s;
   if (options.sync == SyncPolicy::kBatch) {
     auto now = std::chrono::steady_clock::now();
@@ -266,10 +331,10 @@ Result<std::optional<LogEntry>> EventLog::Subscription::Next(std::chrono::millis
   Impl* impl = log_->impl_.get();
   {
     std::unique_lock<std::mutex> l(impl->mu);
-    if (!impl->head_cv.wait_for(l, timeout, [&] { return impl->head.seq >= next_ || impl->closed; })) {
+    if (!impl->head_cv.wait_for(l, timeout, [&] { return impl->durable_seq >= next_ || impl->closed; })) {
       return std::optional<LogEntry>();
     }
-    if (impl->head.seq < next_) return std::optional<LogEntry>();
+    if (impl->durable_seq < next_) return std::optional<LogEntry>();
   }
   auto e = impl->reader.Read(next_);
   if (!e.ok()) return e.status();
@@ -299,6 +364,12 @@ Status EventLog::Close() {
   }
   impl_->work_cv.notify_all();
   if (impl_->writer.joinable()) impl_->writer.join();
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->syncer_stopping = true;
+  }
+  impl_->sync_cv.notify_all();
+  if (impl_->syncer.joinable()) impl_->syncer.join();
   if (result.ok() && impl_->options.sync != SyncPolicy::kAlways) result = impl_->db->SyncWal();
   {
     std::lock_guard<std::mutex> l(impl_->mu);
