@@ -32,7 +32,7 @@ const char* SyncPolicyName(SyncPolicy p) {
 namespace {
 
 struct Request {
-  std::vector<std::string> records;  // wrapped LogRecords, unsealed
+  std::vector<std::string> records;  // envelopes with room for their chain hash, unsealed
   Status status;
   uint64_t first_seq = 0;
   std::binary_semaphore done{0};  // released once status is final: wakes exactly this appender
@@ -44,10 +44,7 @@ struct WrittenGroup {
   uint64_t last_seq = 0;
 };
 
-int64_t EnvelopeTimestamp(const std::string& record_bytes) {
-  auto* rec = flatbuffers::GetRoot<fb::LogRecord>(record_bytes.data());
-  return fb::GetEnvelope(rec->envelope()->data())->timestamp_ns();
-}
+const fb::Envelope* RecordEnvelopeOf(const std::string& record_bytes) { return fb::GetEnvelope(record_bytes.data()); }
 
 }  // namespace
 
@@ -149,7 +146,7 @@ Result<uint64_t> EventLog::Append(std::vector<std::string> envelopes) {
   for (size_t i = 0; i < envelopes.size(); ++i) {
     Status s = CheckEnvelope(envelopes[i]);
     if (!s.ok()) return s.WithContext("event " + std::to_string(i) + " of the append");
-    req.records.push_back(WrapEnvelope(envelopes[i]));
+    req.records.push_back(WrapEnvelope(std::move(envelopes[i])));
   }
   {
     std::lock_guard<std::mutex> l(impl_->mu);
@@ -266,8 +263,8 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
     r->first_seq = h.seq + 1;
     for (auto& rec : r->records) {
       seal(&rec);
-      last_ts = EnvelopeTimestamp(rec);
-      auto* env = fb::GetEnvelope(flatbuffers::GetRoot<fb::LogRecord>(rec.data())->envelope()->data());
+      auto* env = RecordEnvelopeOf(rec);
+      last_ts = env->timestamp_ns();
       if (auto* cp = env->payload_as_LogCheckpointSigned()) h.last_checkpoint_seq = cp->checkpoint_seq();
     }
     // Checkpoints go between appends, never inside one: an append of n events occupies
@@ -284,16 +281,14 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
   std::vector<RecordView> views;
   views.reserve(sealed.size());
   for (std::string* rec : sealed) {
-    auto* lr = flatbuffers::GetRoot<fb::LogRecord>(rec->data());
-    auto* env = fb::GetEnvelope(lr->envelope()->data());
+    auto* env = RecordEnvelopeOf(*rec);
     uint64_t seq = env->seq();
     batch.Put(reader.log_family(), BigEndian64(seq), *rec);
     RecordView v;
     v.seq = seq;
-    v.record = lr;
     v.envelope = env;
-    v.envelope_bytes = std::string_view(reinterpret_cast<const char*>(lr->envelope()->data()), lr->envelope()->size());
-    v.chain_hash = std::string_view(reinterpret_cast<const char*>(lr->chain_hash()->data()), lr->chain_hash()->size());
+    v.envelope_bytes = RecordEnvelope(*rec);
+    v.chain_hash = std::string_view(*rec).substr(rec->size() - kChainHashBytes);
     views.push_back(v);
   }
   if (hook != nullptr) {
@@ -353,9 +348,7 @@ Status EventLog::Close() {
     auto last = impl_->reader.Read(h.seq);
     if (last.ok()) ts = last->envelope().timestamp_ns();
     std::string rec = impl_->MakeCheckpointRecord(h.seq, h.chain_hash, ts);
-    auto* lr = flatbuffers::GetRoot<fb::LogRecord>(rec.data());
-    std::string env(reinterpret_cast<const char*>(lr->envelope()->data()), lr->envelope()->size());
-    auto r = Append(std::move(env));
+    auto r = Append(std::string(RecordEnvelope(rec)));
     if (!r.ok()) result = r.status();
   }
   {

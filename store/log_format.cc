@@ -26,29 +26,19 @@ std::string CheckpointMessage(uint64_t checkpoint_seq, std::string_view chain_ha
 Result<RecordView> DecodeRecord(uint64_t seq, std::string_view bytes) {
   const std::string where = "log record " + std::to_string(seq);
   if (bytes.size() > kMaxRecordBytes) return Status::Corruption(where + ": larger than the 16 MiB record limit");
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!verifier.VerifyBuffer<fb::LogRecord>(nullptr)) {
-    return Status::Corruption(where + ": record fails FlatBuffers verification");
-  }
+  if (bytes.size() < kChainHashBytes + 8) return Status::Corruption(where + ": too short to hold an event");
   RecordView v;
   v.seq = seq;
-  v.record = flatbuffers::GetRoot<fb::LogRecord>(bytes.data());
-  if (v.record->envelope() == nullptr) return Status::Corruption(where + ": record has no envelope");
-  if (v.record->chain_hash() == nullptr || v.record->chain_hash()->size() != crypto::kHashBytes) {
-    return Status::Corruption(where + ": chain hash missing or not 32 bytes");
-  }
-  v.envelope_bytes = std::string_view(reinterpret_cast<const char*>(v.record->envelope()->data()),
-                                      v.record->envelope()->size());
-  flatbuffers::Verifier env_verifier(reinterpret_cast<const uint8_t*>(v.envelope_bytes.data()),
-                                     v.envelope_bytes.size());
-  if (!fb::VerifyEnvelopeBuffer(env_verifier)) {
+  v.envelope_bytes = RecordEnvelope(bytes);
+  v.chain_hash = bytes.substr(bytes.size() - kChainHashBytes);
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(v.envelope_bytes.data()), v.envelope_bytes.size());
+  if (!fb::VerifyEnvelopeBuffer(verifier)) {
     return Status::Corruption(where + ": envelope fails FlatBuffers verification");
   }
   v.envelope = fb::GetEnvelope(v.envelope_bytes.data());
   if (v.envelope->seq() != seq) {
     return Status::Corruption(where + ": envelope says sequence " + std::to_string(v.envelope->seq()));
   }
-  v.chain_hash = std::string_view(reinterpret_cast<const char*>(v.record->chain_hash()->data()), crypto::kHashBytes);
   return v;
 }
 
@@ -63,24 +53,20 @@ Status CheckEnvelope(std::string_view envelope_bytes) {
   return Status::OK();
 }
 
-std::string WrapEnvelope(std::string_view envelope_bytes) {
-  flatbuffers::FlatBufferBuilder fbb(envelope_bytes.size() + 96);
-  auto env = fbb.CreateVector(reinterpret_cast<const uint8_t*>(envelope_bytes.data()), envelope_bytes.size());
-  uint8_t zeros[crypto::kHashBytes] = {};
-  auto hash = fbb.CreateVector(zeros, crypto::kHashBytes);
-  fbb.Finish(fb::CreateLogRecord(fbb, env, hash));
-  return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+std::string WrapEnvelope(std::string envelope_bytes) {
+  envelope_bytes.append(kChainHashBytes, '\0');
+  return envelope_bytes;
+}
+
+std::string_view RecordEnvelope(std::string_view record_bytes) {
+  return record_bytes.substr(0, record_bytes.size() - kChainHashBytes);
 }
 
 std::string SealRecord(std::string* record_bytes, uint64_t seq, std::string_view prev_hash) {
-  auto* record = flatbuffers::GetMutableRoot<fb::LogRecord>(record_bytes->data());
-  auto* env_vec = record->mutable_envelope();
-  auto* env = fb::GetMutableEnvelope(env_vec->data());
-  env->mutate_seq(seq);
-  std::string hash = ChainHash(prev_hash, seq,
-                               std::string_view(reinterpret_cast<const char*>(env_vec->data()), env_vec->size()));
-  auto* hash_vec = record->mutable_chain_hash();
-  std::memcpy(hash_vec->data(), hash.data(), hash.size());
+  const size_t env_size = record_bytes->size() - kChainHashBytes;
+  fb::GetMutableEnvelope(record_bytes->data())->mutate_seq(seq);
+  std::string hash = ChainHash(prev_hash, seq, std::string_view(record_bytes->data(), env_size));
+  std::memcpy(record_bytes->data() + env_size, hash.data(), kChainHashBytes);
   return hash;
 }
 

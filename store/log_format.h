@@ -10,7 +10,6 @@
 
 namespace sov::fb {
 struct Envelope;
-struct LogRecord;
 }  // namespace sov::fb
 
 namespace sov::store {
@@ -30,10 +29,12 @@ std::string GenesisHash();
 // The message a checkpoint signature covers.
 std::string CheckpointMessage(uint64_t checkpoint_seq, std::string_view chain_hash);
 
+// A stored record is the exact envelope bytes followed by their 32-byte chain hash.
+inline constexpr size_t kChainHashBytes = 32;
+
 // A verified view of one stored record; points into the bytes it was decoded from.
 struct RecordView {
   uint64_t seq = 0;
-  const fb::LogRecord* record = nullptr;
   const fb::Envelope* envelope = nullptr;
   std::string_view envelope_bytes;
   std::string_view chain_hash;
@@ -45,8 +46,10 @@ Result<RecordView> DecodeRecord(uint64_t seq, std::string_view bytes);
 // Verifies an envelope before it is appended (bounded size, valid FlatBuffer, seq field present).
 Status CheckEnvelope(std::string_view envelope_bytes);
 
-// Wraps an envelope into a LogRecord with a zero chain hash, to be filled in by SealRecord.
-std::string WrapEnvelope(std::string_view envelope_bytes);
+// Turns an envelope into an unsealed record (a zero chain hash after it), to be filled in by SealRecord.
+std::string WrapEnvelope(std::string envelope_bytes);
+// The envelope part of a record (all but the trailing chain hash).
+std::string_view RecordEnvelope(std::string_view record_bytes);
 // Sets the envelope's sequence and the record's chain hash in place; returns the new chain hash.
 std::string SealRecord(std::string* record_bytes, uint64_t seq, std::string_view prev_hash);
 

@@ -20,12 +20,11 @@ LogEntry& LogEntry::operator=(LogEntry&& other) noexcept {
   const char* old_base = other.bytes_.data();
   bytes_ = std::move(other.bytes_);
   view_ = other.view_;
-  if (view_.record != nullptr) {
+  if (view_.envelope != nullptr) {
     const char* base = bytes_.data();
     auto rebase = [&](const void* p) {
       return static_cast<const void*>(base + (static_cast<const char*>(p) - old_base));
     };
-    view_.record = static_cast<const fb::LogRecord*>(rebase(view_.record));
     view_.envelope = static_cast<const fb::Envelope*>(rebase(view_.envelope));
     view_.envelope_bytes = std::string_view(static_cast<const char*>(rebase(view_.envelope_bytes.data())),
                                             view_.envelope_bytes.size());
