@@ -219,11 +219,12 @@ int Export(Context& ctx, const std::string& format, const std::string& out_path)
 }
 
 int Backup(Context& ctx, const std::string& dir) {
-  auto w = WriteHandle::Open(ctx);
-  if (!w.ok()) return Fail(w.status());
-  Status s = (*w)->store->db().BackupTo(dir);
+  // Beside a running writer the backup is taken from a secondary reader caught up with it.
+  auto h = ReadHandle::Open(ctx);
+  if (!h.ok()) return Fail(h.status());
+  Status s = (*h)->store().db().BackupTo(dir);
   if (!s.ok()) return Fail(s);
-  auto head = (*w)->store->reader().Head();
+  auto head = (*h)->store().reader().Head();
   if (ctx.json) {
     PrintJson({{"backupDir", dir}, {"records", head.ok() ? head->seq : 0}});
   } else {
@@ -292,7 +293,7 @@ void AddLogCommands(CLI::App& app, Context& ctx) {
   exp->add_option("-o,--output", *out, "Write to this file instead of stdout");
   exp->callback([&ctx, format, out] { ctx.exit_code = Export(ctx, *format, *out); });
 
-  auto* backup = log->add_subcommand("backup", "Online backup of the log and views into DIR");
+  auto* backup = log->add_subcommand("backup", "Online backup of the log and views into DIR (works beside a running writer)");
   auto bdir = std::make_shared<std::string>();
   backup->add_option("DIR", *bdir, "Backup directory (created; repeated backups are incremental)")->required();
   backup->callback([&ctx, bdir] { ctx.exit_code = Backup(ctx, *bdir); });
