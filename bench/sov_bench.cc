@@ -405,7 +405,10 @@ int main(int argc, char** argv) {
   const double on_rate = SovAppend(data, *store, flags.batch);
   const uint64_t records = store->reader().Head()->seq;
 
-  say("5/6 full rebuild of every view");
+  say("5/6 full rebuild of every view (one pass), then each view alone");
+  const auto t_all = Clock::now();
+  Check(store->runner()->RebuildAll(), "rebuilding every view");
+  const double rebuild_all_seconds = Since(t_all);
   std::vector<std::pair<std::string, double>> rebuild_seconds;
   double rebuild_total = 0;
   for (const auto& v : views) {
@@ -496,7 +499,7 @@ int main(int argc, char** argv) {
   const double sync64_off = SyncAlways(data, dir + "/sync-64-off", key->get(), 64, flags.sync_seconds, false);
 
   const double rebuild_folds = static_cast<double>(records) * static_cast<double>(views.size()) / rebuild_total;
-  const double rebuild_all = static_cast<double>(records) / rebuild_total;
+  const double rebuild_all = static_cast<double>(records) / rebuild_all_seconds;
 
   struct Target {
     std::string name;
@@ -506,7 +509,7 @@ int main(int argc, char** argv) {
       {"append, views off / raw puts", off_rate / raw_rate, 0.8},
       {"append, all views on / raw puts", on_rate / raw_rate, 0.5},
       {"sync=always, 64 producers / 1 producer", sync64 / sync1, 20.0},
-      {"rebuild record-folds/s / raw iteration records/s", rebuild_folds / iter_rate, 0.3},
+      {"full rebuild (every view, one pass) records/s / raw iteration records/s", rebuild_all / iter_rate, 0.3},
   };
 
   if (flags.json) {
@@ -524,7 +527,8 @@ int main(int argc, char** argv) {
     j["syncAlwaysPerSecond"] = {{"1", sync1}, {"8", sync8}, {"64", sync64}};
     j["syncAlwaysViewsOffPerSecond"] = {{"1", sync1_off}, {"64", sync64_off}};
     j["rawIterationRecordsPerSecond"] = iter_rate;
-    j["rebuildSeconds"] = rebuild_total;
+    j["rebuildSeconds"] = rebuild_all_seconds;
+    j["rebuildSecondsViewByView"] = rebuild_total;
     j["rebuildRecordFoldsPerSecond"] = rebuild_folds;
     j["rebuildAllViewsRecordsPerSecond"] = rebuild_all;
     nlohmann::json per_view = nlohmann::json::object();
@@ -563,10 +567,10 @@ int main(int argc, char** argv) {
         {"4", "sync=always, views off, 1 producer (info)", Rate(sync1_off), "-", "-", "-", "-"},
         {"4", "sync=always, views off, 64 producers (info)", Rate(sync64_off), Rate(sync1_off),
          Ratio(sync64_off / sync1_off), "-", "-"},
-        {"5", "rebuild, record-folds/s (records x views / time)", Rate(rebuild_folds), Rate(iter_rate),
-         Ratio(rebuild_folds / iter_rate), ">= 0.30x", rebuild_folds / iter_rate >= 0.3 ? "PASS" : "MISS"},
-        {"5", "rebuild, all views: log records/s", Rate(rebuild_all), Rate(iter_rate), Ratio(rebuild_all / iter_rate),
-         "-", "-"},
+        {"5", "full rebuild, every view in one pass: records/s", Rate(rebuild_all), Rate(iter_rate),
+         Ratio(rebuild_all / iter_rate), ">= 0.30x", rebuild_all / iter_rate >= 0.3 ? "PASS" : "MISS"},
+        {"5", "one view at a time: record-folds/s (info)", Rate(rebuild_folds), Rate(iter_rate),
+         Ratio(rebuild_folds / iter_rate), "-", "-"},
     };
     for (const auto& k : lookups) {
       rows.push_back({"6", k.what + " p50/p99", Us(k.sov), Us(k.raw), Ratio(k.sov.p50_us / k.raw.p50_us) + " (p50)",
@@ -584,7 +588,7 @@ int main(int argc, char** argv) {
       }
       std::printf("%s\n", line.c_str());
     }
-    std::printf("\nrebuild seconds per view:");
+    std::printf("\nfull rebuild %.2f s; rebuild seconds per view alone:", rebuild_all_seconds);
     for (const auto& [v, s] : rebuild_seconds) std::printf(" %s %.2f", v.c_str(), s);
     std::printf("  (total %.2f)\n", rebuild_total);
     std::printf("baselines: 1 = raw puts of the same envelopes, keys big-endian seq, DB/family options of store/db.cc;\n"

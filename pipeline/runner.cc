@@ -1,5 +1,7 @@
 #include "pipeline/runner.h"
 
+#include <map>
+
 #include "store/bytes.h"
 #include "store/crypto.h"
 #include "views_generated.h"
@@ -78,46 +80,55 @@ Status Runner::OnBatch(std::span<const store::RecordView> records, store::WriteB
   return Status::OK();
 }
 
-Status Runner::FoldRange(size_t index, uint64_t from, uint64_t to, const ProgressFn& progress) {
+Status Runner::FoldRange(const std::vector<size_t>& indices, uint64_t from, uint64_t to,
+                         const ProgressFn& progress) {
   constexpr size_t kChunk = 4096;
-  Projector& p = *projectors_[index];
+  if (indices.empty()) return Status::OK();
+  const std::string label = indices.size() == 1 ? std::string(projectors_[indices[0]]->name()) : "all views";
+  std::vector<ViewTxn> txns;
+  for (size_t i : indices) txns.emplace_back(db_, families_[i]);
   auto cursor = reader_.Scan(from, to);
-  ViewTxn txn(db_, families_[index]);
   uint64_t done = 0;
   const uint64_t total = to >= from ? to - from + 1 : 0;
   uint64_t last = from - 1;
   auto flush = [&]() -> Status {
     store::WriteBatch batch(*db_);
-    txn.FlushTo(&batch);
-    batch.Put(families_[index], kCheckpointKey, EncodeCheckpoint(last, p.version()));
+    for (size_t k = 0; k < indices.size(); ++k) {
+      txns[k].FlushTo(&batch);
+      batch.Put(families_[indices[k]], kCheckpointKey, EncodeCheckpoint(last, projectors_[indices[k]]->version()));
+    }
     return db_->Write(&batch, false);
   };
   size_t in_chunk = 0;
   for (; cursor.Valid(); cursor.Next()) {
     const auto& rec = cursor.entry().view();
-    Status s = p.Apply(rec, txn);
-    if (!s.ok()) return s.WithContext("view " + std::string(p.name()) + " at record " + std::to_string(rec.seq));
+    for (size_t k = 0; k < indices.size(); ++k) {
+      Projector& p = *projectors_[indices[k]];
+      Status s = p.Apply(rec, txns[k]);
+      if (!s.ok()) return s.WithContext("view " + std::string(p.name()) + " at record " + std::to_string(rec.seq));
+    }
     last = rec.seq;
     ++done;
     if (++in_chunk == kChunk) {
       SOV_RETURN_IF_ERROR(flush());
       in_chunk = 0;
-      if (progress) progress(p.name(), done, total);
+      if (progress) progress(label, done, total);
     }
   }
-  SOV_RETURN_IF_ERROR(cursor.status().WithContext("folding view " + std::string(p.name())));
+  SOV_RETURN_IF_ERROR(cursor.status().WithContext("folding " + label));
   if (last != to) {
-    return Status::Corruption("view " + std::string(p.name()) + ": log ended at record " + std::to_string(last) +
-                              ", expected " + std::to_string(to));
+    return Status::Corruption(label + ": log ended at record " + std::to_string(last) + ", expected " +
+                              std::to_string(to));
   }
   SOV_RETURN_IF_ERROR(flush());
-  if (progress) progress(p.name(), done, total);
+  if (progress) progress(label, done, total);
   return Status::OK();
 }
 
 Status Runner::CatchUp(const ProgressFn& progress) {
   auto head = reader_.Head();
   if (!head.ok()) return head.status();
+  std::map<uint64_t, std::vector<size_t>> lagging;  // checkpoint -> views at it
   for (size_t i = 0; i < projectors_.size(); ++i) {
     auto cp = ReadViewCheckpoint(*db_, families_[i], projectors_[i]->name());
     if (!cp.ok()) return cp.status();
@@ -125,13 +136,15 @@ Status Runner::CatchUp(const ProgressFn& progress) {
     if (version != 0 && version != projectors_[i]->version()) {
       SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
       seq = 0;
+      version = 0;
     }
     if (seq > head->seq) {
       return Status::Corruption("view " + std::string(projectors_[i]->name()) + " is at record " + std::to_string(seq) +
                                 " beyond the log head " + std::to_string(head->seq));
     }
-    if (seq < head->seq || version == 0) SOV_RETURN_IF_ERROR(FoldRange(i, seq + 1, head->seq, progress));
+    if (seq < head->seq || version == 0) lagging[seq].push_back(i);
   }
+  for (const auto& [seq, indices] : lagging) SOV_RETURN_IF_ERROR(FoldRange(indices, seq + 1, head->seq, progress));
   return Status::OK();
 }
 
@@ -141,9 +154,20 @@ Status Runner::Rebuild(std::string_view view, const ProgressFn& progress) {
     auto head = reader_.Head();
     if (!head.ok()) return head.status();
     SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
-    return FoldRange(i, 1, head->seq, progress);
+    return FoldRange({i}, 1, head->seq, progress);
   }
   return Status::NotFound("unknown view '" + std::string(view) + "'");
+}
+
+Status Runner::RebuildAll(const ProgressFn& progress) {
+  auto head = reader_.Head();
+  if (!head.ok()) return head.status();
+  std::vector<size_t> all;
+  for (size_t i = 0; i < projectors_.size(); ++i) {
+    SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
+    all.push_back(i);
+  }
+  return FoldRange(all, 1, head->seq, progress);
 }
 
 Result<std::vector<ViewState>> Runner::States() const {

@@ -45,6 +45,8 @@ class Runner final : public store::BatchHook {
   Status CatchUp(const ProgressFn& progress = nullptr);
   // Drops the view and refolds it from sequence 1. No appends may run concurrently.
   Status Rebuild(std::string_view view, const ProgressFn& progress = nullptr);
+  // Drops every view and refolds them all in one pass over the log.
+  Status RebuildAll(const ProgressFn& progress = nullptr);
 
   Result<std::vector<ViewState>> States() const;
   const std::vector<std::unique_ptr<Projector>>& projectors() const { return projectors_; }
@@ -52,7 +54,9 @@ class Runner final : public store::BatchHook {
  private:
   Runner(store::Db* db, std::vector<std::unique_ptr<Projector>> projectors, std::vector<store::Cf> families,
          store::LogReader reader);
-  Status FoldRange(size_t index, uint64_t from, uint64_t to, const ProgressFn& progress);
+  // Folds records [from, to] into the views at `indices` in one pass, committing every view's
+  // writes and checkpoint together every few thousand records.
+  Status FoldRange(const std::vector<size_t>& indices, uint64_t from, uint64_t to, const ProgressFn& progress);
   static std::string EncodeCheckpoint(uint64_t seq, uint32_t version);
 
   store::Db* db_;
