@@ -41,6 +41,7 @@
 #include "pipeline/teams_view.h"
 #include "store/bytes.h"
 #include "store/log_format.h"
+#include "store/rocksdb_options.h"
 
 namespace {
 
@@ -126,33 +127,16 @@ Flags ParseFlags(int argc, char** argv) {
   return f;
 }
 
-// ---------- the raw RocksDB baseline: the options of store/db.cc, copied ----------
+// ---------- the raw RocksDB baseline: exactly the options sov opens its database with ----------
 
 rocksdb::DBOptions RawDbOptions() {
-  rocksdb::DBOptions dbo;
+  rocksdb::DBOptions dbo = sov::store::SovDbOptions();
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
-  dbo.max_background_jobs = 2;
-  dbo.bytes_per_sync = 1 << 20;
-  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  dbo.keep_log_file_num = 2;
-  dbo.max_manifest_file_size = 64u << 20;
-  dbo.enable_pipelined_write = true;
   return dbo;
 }
 
-rocksdb::ColumnFamilyOptions RawFamilyOptions() {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = 64u << 20;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
-  table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.level_compaction_dynamic_level_bytes = true;
-  return cf;
-}
+rocksdb::ColumnFamilyOptions RawFamilyOptions() { return sov::store::SovFamilyOptions(64u << 20); }
 
 // A raw DB with the given families (plus "default"); handles by name.
 struct RawDb {

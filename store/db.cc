@@ -1,5 +1,7 @@
 #include "store/db.h"
 
+#include "store/rocksdb_options.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
@@ -30,22 +32,7 @@ bool IsLockError(const rocksdb::Status& s) {
   return s.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos);
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(const DbOptions& o) {
-  rocksdb::ColumnFamilyOptions cf;
-  cf.write_buffer_size = o.write_buffer_bytes;
-  cf.compression = rocksdb::kLZ4Compression;
-  cf.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
-  table.block_size = 16 * 1024;
-  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf.level_compaction_dynamic_level_bytes = true;
-  // Batches reach RocksDB sorted (projectors coalesce into ordered maps); with a hint per leading
-  // key byte (the record kind in every view) each insert starts from the previous one's position
-  // in the memtable instead of from the top of the skiplist.
-  cf.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
-  return cf;
-}
+rocksdb::ColumnFamilyOptions FamilyOptions(const DbOptions& o) { return SovFamilyOptions(o.write_buffer_bytes); }
 
 class RocksIterator final : public Iterator {
  public:
@@ -110,16 +97,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rep->options = options;
   rep->names = options.column_families;
 
-  rocksdb::DBOptions dbo;
+  rocksdb::DBOptions dbo = SovDbOptions();
   dbo.create_if_missing = options.create_if_missing;
   dbo.create_missing_column_families = options.mode == DbMode::kPrimary;
-  dbo.max_background_jobs = 2;
-  dbo.bytes_per_sync = 1 << 20;
-  dbo.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  dbo.keep_log_file_num = 2;
-  dbo.max_manifest_file_size = 64u << 20;
-  // Only the application-level write thread writes; RocksDB's pipelined write helps WAL+memtable overlap.
-  dbo.enable_pipelined_write = true;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   auto cfo = FamilyOptions(options);
