@@ -10,6 +10,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdint>
 #include <filesystem>
 
 namespace sov::store {
@@ -44,11 +45,18 @@ class RocksIterator final : public Iterator {
   void Next() override { it_->Next(); }
   void Prev() override { it_->Prev(); }
   std::string_view key() const override { return it_->key().ToStringView(); }
-  std::string_view value() const override { return it_->value().ToStringView(); }
+  std::string_view value() const override {
+    rocksdb::Slice v = it_->value();
+    if (reinterpret_cast<uintptr_t>(v.data()) % kValueAlignment == 0) return v.ToStringView();
+    aligned_.assign(v.data(), v.size());  // std::string storage is at least 8-byte aligned
+    return aligned_;
+  }
   Status status() const override { return FromRocks(it_->status(), "iterator"); }
 
  private:
+  static constexpr uintptr_t kValueAlignment = 8;
   std::unique_ptr<rocksdb::Iterator> it_;
+  mutable std::string aligned_;
 };
 
 }  // namespace

@@ -60,6 +60,8 @@ class Iterator {
   virtual void Next() = 0;
   virtual void Prev() = 0;
   virtual std::string_view key() const = 0;
+  // 8-byte aligned (copied when RocksDB's block memory is not), so FlatBuffers records can be read
+  // in place. Valid until the iterator moves.
   virtual std::string_view value() const = 0;
   virtual Status status() const = 0;
 };
