@@ -7,7 +7,6 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
-#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstdint>
@@ -217,14 +216,6 @@ Status Db::ResetFamily(Cf cf) {
 Status Db::CatchUp() {
   if (mode() != DbMode::kSecondary) return Status::OK();
   return FromRocks(rep_->db->TryCatchUpWithPrimary(), "catching up with " + rep_->path);
-}
-
-Status Db::CreateCheckpoint(const std::string& dir) {
-  rocksdb::Checkpoint* cp = nullptr;
-  auto s = rocksdb::Checkpoint::Create(rep_->db.get(), &cp);
-  if (!s.ok()) return FromRocks(s, "checkpoint of " + rep_->path);
-  std::unique_ptr<rocksdb::Checkpoint> owned(cp);
-  return FromRocks(owned->CreateCheckpoint(dir), "checkpoint into " + dir);
 }
 
 Status Db::BackupTo(const std::string& dir) {

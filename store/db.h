@@ -91,8 +91,6 @@ class Db {
   // Secondary only: replays what the primary wrote since the last call.
   Status CatchUp();
 
-  // Consistent online copy of the whole database (all families) into a new directory.
-  Status CreateCheckpoint(const std::string& dir);
   // Adds a backup of the live database to the backup directory `dir` (created if missing).
   Status BackupTo(const std::string& dir);
   // Restores the latest backup in `backup_dir` into `db_path`, which must not hold an open database.

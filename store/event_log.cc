@@ -77,7 +77,8 @@ struct EventLog::Impl {
   // Writer-thread only.
   void Run();
   Status CommitGroup(std::vector<Request*>& group);
-  std::string MakeCheckpointRecord(uint64_t checkpoint_seq, const std::string& chain_hash, int64_t ts) const;
+  // A log.checkpoint_signed envelope signing (checkpoint_seq, chain_hash), timed like the record it signs.
+  std::string MakeCheckpointEnvelope(uint64_t checkpoint_seq, const std::string& chain_hash, int64_t ts) const;
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -231,15 +232,15 @@ void EventLog::Impl::SyncLoop() {
   }
 }
 
-std::string EventLog::Impl::MakeCheckpointRecord(uint64_t checkpoint_seq, const std::string& chain_hash,
-                                                 int64_t ts) const {
+std::string EventLog::Impl::MakeCheckpointEnvelope(uint64_t checkpoint_seq, const std::string& chain_hash,
+                                                   int64_t ts) const {
   std::string sig = options.signer->Sign(CheckpointMessage(checkpoint_seq, chain_hash));
   EnvelopeBuilder b;
   auto hash = b.fbb().CreateVector(reinterpret_cast<const uint8_t*>(chain_hash.data()), chain_hash.size());
   auto did = b.fbb().CreateString(options.signer->did());
   auto sigv = b.fbb().CreateVector(reinterpret_cast<const uint8_t*>(sig.data()), sig.size());
   auto payload = fb::CreateLogCheckpointSigned(b.fbb(), checkpoint_seq, hash, did, sigv);
-  return WrapEnvelope(b.Finish(ts, options.signer->did(), fb::Event::LogCheckpointSigned, payload.Union()));
+  return b.Finish(ts, options.signer->did(), fb::Event::LogCheckpointSigned, payload.Union());
 }
 
 Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
@@ -271,7 +272,7 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
     // first_seq .. first_seq + n - 1.
     if (signing && h.seq - h.last_checkpoint_seq >= options.checkpoint_interval) {
       const uint64_t signed_seq = h.seq;
-      checkpoints.push_back(MakeCheckpointRecord(h.seq, h.chain_hash, last_ts));
+      checkpoints.push_back(WrapEnvelope(MakeCheckpointEnvelope(h.seq, h.chain_hash, last_ts)));
       seal(&checkpoints.back());
       h.last_checkpoint_seq = signed_seq;
     }
@@ -347,8 +348,7 @@ Status EventLog::Close() {
     int64_t ts = 0;
     auto last = impl_->reader.Read(h.seq);
     if (last.ok()) ts = last->envelope().timestamp_ns();
-    std::string rec = impl_->MakeCheckpointRecord(h.seq, h.chain_hash, ts);
-    auto r = Append(std::string(RecordEnvelope(rec)));
+    auto r = Append(impl_->MakeCheckpointEnvelope(h.seq, h.chain_hash, ts));
     if (!r.ok()) result = r.status();
   }
   {

@@ -25,11 +25,4 @@ std::string EventTypeName(fb::Event type) {
   return out;
 }
 
-std::optional<fb::Event> EventTypeFromName(std::string_view name) {
-  for (auto t : fb::EnumValuesEvent()) {
-    if (t != fb::Event::NONE && EventTypeName(t) == name) return t;
-  }
-  return std::nullopt;
-}
-
 }  // namespace sov::store

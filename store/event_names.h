@@ -1,8 +1,7 @@
-// Catalog names of events ("tool.succeeded") from their union type, and back; unknown types from a
-// newer writer are named "unknown(type=N)".
+// Catalog names of events ("tool.succeeded") from their union type; unknown types from a newer
+// writer are named "unknown(type=N)".
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,6 +11,5 @@ namespace sov::store {
 
 bool IsKnownEventType(fb::Event type);
 std::string EventTypeName(fb::Event type);
-std::optional<fb::Event> EventTypeFromName(std::string_view name);
 
 }  // namespace sov::store

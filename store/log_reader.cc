@@ -75,12 +75,11 @@ Result<LogEntry> LogReader::Read(uint64_t seq) const {
   return LogEntry::Decode(seq, std::move(**v));
 }
 
-LogReader::Cursor LogReader::Scan(uint64_t from, uint64_t to, bool check_gaps) const {
+LogReader::Cursor LogReader::Scan(uint64_t from, uint64_t to) const {
   Cursor c;
   c.it_ = db_->NewIterator(log_);
   c.expected_ = from == 0 ? 1 : from;
   c.to_ = to;
-  c.check_gaps_ = check_gaps;
   c.it_->Seek(BigEndian64(c.expected_));
   c.Load();
   return c;
@@ -98,7 +97,7 @@ void LogReader::Cursor::Load() {
     return;
   }
   if (to_ != 0 && *key_seq > to_) return;
-  if (check_gaps_ && *key_seq != expected_) {
+  if (*key_seq != expected_) {
     status_ = Status::Corruption("log record " + std::to_string(expected_) + " is missing (gap before " +
                                  std::to_string(*key_seq) + ")");
     return;

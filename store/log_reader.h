@@ -57,6 +57,8 @@ class LogReader {
     void Next();
     // Non-OK after Valid() turned false because of an error (not at the normal end).
     const Status& status() const { return status_; }
+    // The sequence the cursor expects next; after an error, the sequence that is bad or missing.
+    uint64_t next_seq() const { return expected_; }
 
    private:
     friend class LogReader;
@@ -65,11 +67,10 @@ class LogReader {
     uint64_t expected_ = 0;
     uint64_t to_ = 0;
     bool valid_ = false;
-    bool check_gaps_ = true;
     LogEntry entry_;
     Status status_;
   };
-  Cursor Scan(uint64_t from, uint64_t to = 0, bool check_gaps = true) const;
+  Cursor Scan(uint64_t from, uint64_t to = 0) const;
 
   Cf log_family() const { return log_; }
   Cf meta_family() const { return meta_; }

@@ -40,19 +40,11 @@ Result<VerifyReport> VerifyLog(const Db& db, const VerifyOptions& options) {
   std::string recent;
   uint64_t recent_base = 1;
 
-  auto it = db.NewIterator(reader->log_family());
+  auto cursor = reader->Scan(1);
   uint64_t expected = 1;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto key_seq = ReadBigEndian64(it->key());
-    if (!key_seq || it->key().size() != 8) {
-      return Fail(report, expected, "a log key is not an 8-byte sequence (after record " + std::to_string(expected - 1) + ")");
-    }
-    if (*key_seq != expected) {
-      return Fail(report, expected,
-                  "record " + std::to_string(expected) + " is missing: the next record is " + std::to_string(*key_seq));
-    }
-    auto rec = DecodeRecord(expected, it->value());
-    if (!rec.ok()) return Fail(report, expected, rec.status().message());
+  for (; cursor.Valid(); cursor.Next()) {
+    const RecordView* rec = &cursor.entry().view();
+    expected = rec->seq;
     std::string hash = ChainHash(prev, expected, rec->envelope_bytes);
     if (!crypto::ConstantTimeEqual(hash, rec->chain_hash)) {
       return Fail(report, expected,
@@ -99,9 +91,12 @@ Result<VerifyReport> VerifyLog(const Db& db, const VerifyOptions& options) {
     report.records = expected;
     report.last_seq = expected;
     if (options.progress && expected % 65536 == 0) options.progress(expected, head->seq);
-    ++expected;
   }
-  SOV_RETURN_IF_ERROR(it->status());
+  if (!cursor.status().ok()) {
+    // A missing record, a malformed key or a record failing verification: named by the cursor.
+    if (cursor.status().IsCorruption()) return Fail(report, cursor.next_seq(), cursor.status().message());
+    return cursor.status();
+  }
   report.head_hash = ToHex(prev);
   if (report.last_seq != head->seq) {
     return Fail(report, report.last_seq + 1,
