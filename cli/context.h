@@ -91,10 +91,14 @@ void AddLogCommands(CLI::App& app, Context& ctx);
 void AddViewsCommands(CLI::App& app, Context& ctx);
 void AddSimCommand(CLI::App& app, Context& ctx);
 void AddTriplesCommands(CLI::App& app, Context& ctx);
+void AddNodeCommands(CLI::App& app, Context& ctx);
+void AddP2pNodeCommands(CLI::App& p2p, Context& ctx);
 void AddP2pReputationCommand(CLI::App& p2p, Context& ctx);
 void AddP2pSessionCommands(CLI::App& p2p, Context& ctx);
 void AddP2pFirewallCommands(CLI::App& p2p, Context& ctx);
 void AddP2pPeersCommand(CLI::App& p2p, Context& ctx);
+// `sov p2p peers --offline`: the peers view read from the log, as a table or (json) a JSON array.
+int RunPeersOffline(Context& ctx, bool json);
 void AddP2pPricingCommands(CLI::App& p2p, Context& ctx);
 void AddP2pTeamCommands(CLI::App& p2p, Context& ctx);
 void AddP2pWorkspaceCommands(CLI::App& p2p, Context& ctx);

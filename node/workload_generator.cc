@@ -110,7 +110,7 @@ void Generator::Start(bool first) {
 
 void Generator::Restart() {
   while (!calls.empty()) StepCall(PickDueCall());  // calls in flight finish first
-  while (!connected.empty()) EmitDisconnected(connected.back(), fb::DisconnectReason::ClosedLocally);
+  while (!connected.empty()) EmitDisconnected(connected.back(), fb::DisconnectReason::Shutdown);
   {
     static constexpr const char* kReasons[] = {"restart", "upgrade to a new version", "host reboot", "shutdown"};
     const char* reason = rng.Pick(kReasons);

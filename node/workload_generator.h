@@ -2,7 +2,7 @@
 // the random stream (node/workload_rng.h), the envelope builder, and the steps that turn them into
 // events. The steps are defined by area:
 //   workload_generator.cc  the main loop, idle time, node start / stop / restart
-//   workload_peers.cc      discovery, dials, connections, handshakes, sessions, reputation
+//   workload_peers.cc      discovery, dials, connections, identify, handshakes, sessions, reputation
 //   workload_tools.cc      firewall rules and decisions, tool calls and their outcomes
 //   workload_payments.cc   quotes, authorizations, deferred debts, settlements
 //   workload_teams.cc      teams: form, invite, join, delegate, results, conflicts, leave, disband
@@ -73,6 +73,7 @@ struct Generator {
   uint64_t next_revoke_all = 0;
   // Reason enums rotate (each draw takes the next value) so every value shows up early in a run.
   uint32_t deny_turn = 0, reject_turn = 0, git_turn = 0, strategy_turn = 0;
+  uint32_t connect_fail_turn = 0, abnormal_turn = 0;  // ConnectFailReason; the rare DisconnectReasons
   template <class E>
   E Rotate(uint32_t* turn) {
     return static_cast<E>(1 + (*turn)++ % static_cast<uint32_t>(E::MAX));
@@ -110,7 +111,12 @@ struct Generator {
   // ---------- peers, sessions, reputation (workload_peers.cc) ----------
   bool Discover(uint32_t p);
   void EmitCard(uint32_t p);
-  void EmitConnected(uint32_t p, bool inbound);
+  void EmitConnected(uint32_t p, bool inbound);  // peer.connected, then the peer's identify
+  void EmitIdentified(uint32_t p);
+  // A failed connection attempt: peer.dial_failed (outbound) or connection.rejected (inbound).
+  void EmitConnectFailed(uint32_t p, bool inbound);
+  // connection.rejected for an unsolicited inbound attempt from an unknown remote (a scanner).
+  void EmitScannerRejected();
   void EmitDisconnected(uint32_t p, fb::DisconnectReason reason);
   bool Connect(uint32_t p);
   bool Disconnect();

@@ -22,6 +22,66 @@ std::vector<std::string> Capabilities(uint32_t peer) {
   return caps;
 }
 
+// ---------- identify: what a peer says about itself, fixed per peer ----------
+
+constexpr const char* kAgentVersions[] = {"sov/0.1.0", "lango/0.9.4", "go-libp2p/0.36.2", "sov/0.1.1",
+                                          "rust-libp2p/0.54.1"};
+constexpr const char* kIdentifyProtocolVersion = "ipfs/0.1.0";
+// Every peer speaks the first two; each of the others by one bit of a hash of the peer index.
+constexpr const char* kProtocols[] = {"/ipfs/id/1.0.0",      "/ipfs/ping/1.0.0",    "/ipfs/id/push/1.0.0",
+                                      "/ipfs/kad/1.0.0",     "/meshsub/1.1.0",      "/meshsub/1.2.0",
+                                      "/libp2p/circuit/relay/0.2.0/stop", "/lango/a2a/1.0.0",
+                                      "/lango/handshake/1.2.0", "/lango/tool/1.0.0"};
+// This node as its peers see it.
+constexpr const char* kObservedAddr = "/ip4/198.51.100.7/tcp/4001";
+
+std::vector<std::string> Protocols(uint32_t peer) {
+  const uint32_t bits = peer * 2654435761u;
+  std::vector<std::string> out = {kProtocols[0], kProtocols[1]};
+  for (size_t k = 2; k < sizeof(kProtocols) / sizeof(kProtocols[0]); ++k) {
+    if ((bits >> (k + 8)) & 1) out.emplace_back(kProtocols[k]);
+  }
+  return out;
+}
+
+std::vector<std::string> ListenAddrs(uint32_t peer) {
+  return {Address(peer), "/ip6/fd00::" + std::to_string(peer + 1) + "/tcp/" + std::to_string(4001 + peer % 7)};
+}
+
+// ---------- what failed connections and disconnects say ----------
+
+const char* ConnectFailError(fb::ConnectFailReason r) {
+  switch (r) {
+    case fb::ConnectFailReason::Timeout: return "dial timeout after 10s";
+    case fb::ConnectFailReason::Refused: return "connection refused";
+    case fb::ConnectFailReason::NegotiationFailed: return "multistream-select: protocol not supported";
+    case fb::ConnectFailReason::NoiseFailed: return "noise: handshake failed: decryption error";
+    case fb::ConnectFailReason::PeerIdMismatch: return "peer id mismatch: the remote key is not the one dialed";
+    case fb::ConnectFailReason::LimitReached: return "resource limit exceeded: connections";
+    case fb::ConnectFailReason::Unreachable: return "no route to host";
+    case fb::ConnectFailReason::BadSignature: return "noise: identity key signature does not verify";
+    case fb::ConnectFailReason::Self: return "the remote is this node";
+    default: return "connection failed";
+  }
+}
+
+const char* DisconnectDetail(fb::DisconnectReason r) {
+  switch (r) {
+    case fb::DisconnectReason::ClosedByPeer: return "the remote closed the connection";
+    case fb::DisconnectReason::ClosedLocally: return "closed by this node";
+    case fb::DisconnectReason::Error: return "read: connection reset by peer";
+    case fb::DisconnectReason::IdleTimeout: return "no streams for 10m0s";
+    case fb::DisconnectReason::Evicted: return "connection limit reached: the least useful connection was closed";
+    case fb::DisconnectReason::ProtocolError: return "yamux: data frame for a stream that was never opened";
+    case fb::DisconnectReason::FlowControl: return "yamux: received more than the 256 KiB window";
+    case fb::DisconnectReason::StreamLimit: return "yamux: more than 256 inbound streams";
+    case fb::DisconnectReason::KeepaliveTimeout: return "ping: no answer within 30s";
+    case fb::DisconnectReason::Duplicate: return "a second connection to this peer was kept instead";
+    case fb::DisconnectReason::Shutdown: return "the node is stopping";
+    default: return "";
+  }
+}
+
 }  // namespace
 
 bool Generator::Discover(uint32_t p) {
@@ -62,13 +122,66 @@ void Generator::EmitConnected(uint32_t p, bool inbound) {
   peers[p].connected = true;
   peers[p].conn_slot = static_cast<uint32_t>(connected.size());
   connected.push_back(p);
+  EmitIdentified(p);
+}
+
+void Generator::EmitIdentified(uint32_t p) {
+  const int64_t ts = Tick();
+  const auto did = S(Did(p));
+  const auto pid = S(Id(p).peer_id);
+  const auto agent = S(kAgentVersions[p % (sizeof(kAgentVersions) / sizeof(kAgentVersions[0]))]);
+  const auto version = S(kIdentifyProtocolVersion);
+  const auto protocols = F().CreateVectorOfStrings(Protocols(p));
+  const auto listen = F().CreateVectorOfStrings(ListenAddrs(p));
+  const auto observed = S(kObservedAddr);
+  Emit(ts, fb::Event::PeerIdentified,
+       fb::CreatePeerIdentified(F(), did, pid, agent, version, protocols, listen, observed));
+}
+
+// The reasons take turns so every one shows up early. An inbound attempt that fails names the
+// remote's peer id only when the failure came after Noise authenticated it.
+void Generator::EmitConnectFailed(uint32_t p, bool inbound) {
+  const auto reason = Rotate<fb::ConnectFailReason>(&connect_fail_turn);
+  const int64_t ts = Tick();
+  if (inbound) {
+    const bool authenticated =
+        reason == fb::ConnectFailReason::LimitReached || reason == fb::ConnectFailReason::Self;
+    const std::string remote_id = !authenticated ? std::string()
+                                  : reason == fb::ConnectFailReason::Self ? origin.peer_id
+                                                                          : Id(p).peer_id;
+    const auto addr = S(Address(p));
+    const auto pid = S(remote_id);
+    const auto err = S(ConnectFailError(reason));
+    Emit(ts, fb::Event::ConnectionRejected, fb::CreateConnectionRejected(F(), addr, pid, reason, err));
+    return;
+  }
+  const auto pid = S(Id(p).peer_id);
+  const auto addr = S(Address(p));
+  const auto err = S(ConnectFailError(reason));
+  Emit(ts, fb::Event::PeerDialFailed, fb::CreatePeerDialFailed(F(), pid, addr, err, reason));
+}
+
+// Nothing that speaks libp2p: the attempt fails before any peer id is known.
+void Generator::EmitScannerRejected() {
+  static constexpr fb::ConnectFailReason kReasons[] = {
+      fb::ConnectFailReason::Timeout, fb::ConnectFailReason::NegotiationFailed, fb::ConnectFailReason::NoiseFailed};
+  const fb::ConnectFailReason reason = kReasons[rng.Below(sizeof(kReasons) / sizeof(kReasons[0]))];
+  const std::string host = rng.Num(1, 254);
+  const std::string port = rng.Num(32768, 60999);
+  const int64_t ts = Tick();
+  const auto addr = S("/ip4/203.0.113." + host + "/tcp/" + port);
+  const auto pid = S("");
+  const auto err = S(ConnectFailError(reason));
+  Emit(ts, fb::Event::ConnectionRejected, fb::CreateConnectionRejected(F(), addr, pid, reason, err));
 }
 
 void Generator::EmitDisconnected(uint32_t p, fb::DisconnectReason reason) {
   const int64_t ts = Tick();
   const auto did = S(Did(p));
   const auto pid = S(Id(p).peer_id);
-  Emit(ts, fb::Event::PeerDisconnected, fb::CreatePeerDisconnected(F(), did, pid, reason));
+  const auto addr = S(Address(p));
+  const auto detail = S(DisconnectDetail(reason));
+  Emit(ts, fb::Event::PeerDisconnected, fb::CreatePeerDisconnected(F(), did, pid, reason, addr, detail));
   Peer& peer = peers[p];
   const uint32_t slot = peer.conn_slot;
   connected[slot] = connected.back();
@@ -85,16 +198,15 @@ bool Generator::Connect(uint32_t p) {
     return true;
   }
   if (!peer.discovered && rng.Chance(700)) return Discover(p);
-  if (rng.Chance(kProfiles[peer.profile].dial_fail)) {
-    const char* error = rng.Pick(kDialErrors);
-    const int64_t ts = Tick();
-    const auto pid = S(Id(p).peer_id);
-    const auto addr = S(Address(p));
-    const auto err = S(error);
-    Emit(ts, fb::Event::PeerDialFailed, fb::CreatePeerDialFailed(F(), pid, addr, err));
+  if (rng.Chance(80)) {  // what arrived was not a peer
+    EmitScannerRejected();
     return true;
   }
   const bool inbound = rng.Chance(400);
+  if (rng.Chance(kProfiles[peer.profile].dial_fail)) {
+    EmitConnectFailed(p, inbound);
+    return true;
+  }
   EmitConnected(p, inbound);
   if (!peer.card || rng.Chance(100)) EmitCard(p);
   return true;
@@ -103,7 +215,16 @@ bool Generator::Connect(uint32_t p) {
 bool Generator::Disconnect() {
   if (connected.empty()) return false;
   const uint32_t p = connected[rng.Below(connected.size())];
-  const auto reason = static_cast<fb::DisconnectReason>(1 + rng.Weighted({40, 15, 15, 25, 5}));
+  // Now and then a misbehaving or silent peer: those reasons take turns.
+  static constexpr fb::DisconnectReason kAbnormal[] = {
+      fb::DisconnectReason::ProtocolError, fb::DisconnectReason::FlowControl, fb::DisconnectReason::StreamLimit,
+      fb::DisconnectReason::KeepaliveTimeout, fb::DisconnectReason::Duplicate};
+  fb::DisconnectReason reason = fb::DisconnectReason::Unknown;
+  if (rng.Chance(150)) {
+    reason = kAbnormal[abnormal_turn++ % (sizeof(kAbnormal) / sizeof(kAbnormal[0]))];
+  } else {
+    reason = static_cast<fb::DisconnectReason>(1 + rng.Weighted({40, 15, 15, 25, 5}));
+  }
   EmitDisconnected(p, reason);
   return true;
 }

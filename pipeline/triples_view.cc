@@ -3,8 +3,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "events_generated.h"
+#include "pipeline/peers_view.h"
 #include "pipeline/triples_vocab.h"
 #include "pipeline/view_codec.h"
 #include "store/bytes.h"
@@ -393,10 +395,27 @@ void MapAgentDiscovered(const fb::AgentDiscovered& x, int64_t, Emitter& e) {
   AgentFacts(e, x.peer_did(), x.peer_id(), x.name(), x.capabilities());
 }
 
+// What a peer said about itself over identify: its peer id, agent and protocol version, and each
+// protocol it supports (bounded and sorted as in the peers view). Listen and observed addresses are
+// not mapped (an agent card's addresses are not either): where a peer was is not knowledge about it.
+void MapPeerIdentified(const fb::PeerIdentified& x, int64_t, Emitter& e) {
+  if (!Has(x.peer_did())) return;
+  const std::string a = TypedAgent(e, x.peer_did());
+  e.Add(a, kSovPeerId, e.Text(x.peer_id()));
+  e.Add(a, kSovAgentVersion, e.Text(x.agent_version()));
+  e.Add(a, kSovProtocolVersion, e.Text(x.protocol_version()));
+  std::vector<std::string> protocols;
+  if (x.protocols() != nullptr) {
+    for (const flatbuffers::String* p : *x.protocols()) protocols.emplace_back(View(p));
+  }
+  for (const std::string& p : NormalizeProtocols(std::move(protocols))) e.Add(a, kSovSupportsProtocol, e.Text(p));
+}
+
 class TriplesProjector final : public Projector {
  public:
   std::string_view name() const override { return kTriplesView; }
-  uint32_t version() const override { return 1; }
+  // 2: peer.identified (sov:agentVersion, sov:protocolVersion, sov:supportsProtocol).
+  uint32_t version() const override { return 2; }
 
   Status Apply(const store::RecordView& record, ViewTxn& txn) override {
     const fb::Envelope& env = *record.envelope;
@@ -436,7 +455,10 @@ class TriplesProjector final : public Projector {
       SOV_MAP(GitBundleRejected)
       SOV_MAP(AgentCardReceived)
       SOV_MAP(AgentDiscovered)
+      SOV_MAP(PeerIdentified)
 #undef SOV_MAP
+      // connection.rejected (and peer.dial_failed) name no DID, only an address and perhaps a bare
+      // peer id: no agent to say it of, so no triples. Every other type is not mapped either.
       default:
         return Status::OK();
     }

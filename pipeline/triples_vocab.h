@@ -97,7 +97,10 @@ namespace sov::pipeline {
   X(kSovReceivedAt, kSovNs, "receivedAt")                \
   X(kSovAppliedAt, kSovNs, "appliedAt")                  \
   X(kSovCapability, kSovNs, "capability")                \
-  X(kSovPeerId, kSovNs, "peerId")
+  X(kSovPeerId, kSovNs, "peerId")                        \
+  X(kSovAgentVersion, kSovNs, "agentVersion")            \
+  X(kSovProtocolVersion, kSovNs, "protocolVersion")      \
+  X(kSovSupportsProtocol, kSovNs, "supportsProtocol")
 
 enum Voc : size_t {
 #define SOV_VOC_ENUM(name, ns, local) name,

@@ -173,6 +173,64 @@ TEST_F(Cli, P2pReadCommandsAnswerFromViews) {
   EXPECT_EQ(table.out.rfind("PEER DID", 0), 0u) << table.out;
 }
 
+TEST_F(Cli, P2pPeersShowsIdentifyAndDisconnects) {
+  json peers = Json({"p2p", "peers", "--offline"});
+  ASSERT_TRUE(peers.is_array());
+  ASSERT_FALSE(peers.empty());
+  EXPECT_EQ(Json({"p2p", "peers"}), peers) << "offline is the only mode for now";
+  size_t identified = 0, disconnected = 0;
+  for (const auto& p : peers) {
+    for (const char* k : {"agentVersion", "protocolVersion", "observedAddr", "identifiedAt", "lastDisconnectReason",
+                          "lastDisconnectDetail"}) {
+      EXPECT_TRUE(p[k].is_string()) << k << " in " << p.dump();
+    }
+    ASSERT_TRUE(p["protocols"].is_array()) << p.dump();
+    ASSERT_TRUE(p["disconnects"].is_number_unsigned()) << p.dump();
+    const std::string reason = p["lastDisconnectReason"];
+    EXPECT_TRUE(std::regex_match(reason, std::regex("[a-z_]*"))) << reason;
+    EXPECT_EQ(reason.empty(), p["disconnects"] == 0) << p.dump();
+    if (!reason.empty()) ++disconnected;
+    if (p["agentVersion"] == "") {
+      EXPECT_EQ(p["identifiedAt"], "-") << p.dump();
+      continue;
+    }
+    ++identified;
+    EXPECT_GE(p["protocols"].size(), 2u) << p.dump();
+    EXPECT_EQ(p["protocolVersion"], "ipfs/0.1.0");
+    EXPECT_EQ(p["observedAddr"], "/ip4/198.51.100.7/tcp/4001");
+    EXPECT_NE(p["identifiedAt"], "-");
+  }
+  EXPECT_GT(identified, 0u);
+  EXPECT_GT(disconnected, 0u);
+  RunResult table = Sov({"p2p", "peers", "--offline"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  const std::string header = table.out.substr(0, table.out.find('\n'));
+  EXPECT_TRUE(std::regex_search(header, std::regex("^PEER DID +PEER ID +NAME +AGENT +PROTOCOLS +CONNECTED +ADDRESSES +LAST SEEN$")))
+      << header;
+
+  // `log show` prints a peer.identified event through the schema's text generator.
+  RunResult exp = Sov({"log", "export", "--format", "jsonl"});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  std::istringstream lines(exp.out);
+  std::string line;
+  uint64_t seq = 0;
+  while (seq == 0 && std::getline(lines, line)) {
+    json e = json::parse(line);
+    if (e["type"] == "peer.identified") seq = e["seq"];
+  }
+  ASSERT_NE(seq, 0u) << "no peer.identified in the simulated log";
+  json shown = Json({"log", "show", std::to_string(seq)});
+  EXPECT_EQ(shown["type"], "peer.identified");
+  EXPECT_EQ(shown["payload"]["protocol_version"], "ipfs/0.1.0");
+  EXPECT_FALSE(shown["payload"]["agent_version"].get<std::string>().empty());
+  EXPECT_GE(shown["payload"]["protocols"].size(), 2u);
+  EXPECT_EQ(shown["payload"]["listen_addrs"].size(), 2u);
+  RunResult text = Sov({"log", "show", std::to_string(seq)});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("type:       peer.identified"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\"observed_addr\": \"/ip4/198.51.100.7/tcp/4001\""), std::string::npos) << text.out;
+}
+
 TEST_F(Cli, BadInputFailsWithOneClearLine) {
   ExpectCleanFailure(Sov({"log", "stats", "--no-such-flag"}), "--no-such-flag");
   ExpectCleanFailure(Sov({"p2p", "reputation", "--peer-did", "did:web:example.com"}), "--peer-did");

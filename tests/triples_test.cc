@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "events_generated.h"
+#include "pipeline/peers_view.h"
 #include "pipeline/runner.h"
 #include "pipeline/triples_export.h"
 #include "pipeline/triples_view.h"
@@ -151,6 +152,37 @@ TEST_F(TriplesTest, MissingFieldsUnknownTypesAndRepeatsAddNothingExtra) {
       L(m1, Sov("messageType"), S("unknown")),
       L(m1, Dc("isPartOf"), I("urn:sov:workspace:ws1")),
       L(m1, Dc("created"), Time("2026-01-01T00:00:02.000Z")),
+  };
+  EXPECT_EQ(Query(db()), expected);
+}
+
+std::string Identified(int64_t ts, const std::string& did, const std::vector<std::string>& protocols) {
+  return Event(ts, fb::Event::PeerIdentified, [&](auto& fbb) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> p, l;
+    for (const auto& s : protocols) p.push_back(fbb.CreateString(s));
+    l.push_back(fbb.CreateString("/ip4/10.0.0.1/tcp/4001"));
+    return fb::CreatePeerIdentifiedDirect(fbb, did.empty() ? nullptr : did.c_str(), "12D3KooWpeer", "sov/0.1.0",
+                                          "ipfs/0.1.0", &p, &l, "/ip4/198.51.100.7/tcp/4001");
+  });
+}
+
+TEST_F(TriplesTest, PeerIdentifiedSaysAgentVersionAndProtocolsAndRejectionsSayNothing) {
+  const std::string d1 = D(1);
+  const std::string too_long = "/" + std::string(pipeline::kMaxProtocolIdBytes, 'x');
+  testing::AppendAll(*store_, {Identified(T(1), d1, {"/ipfs/ping/1.0.0", "/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "", too_long}),
+                               Identified(T(2), "", {"/no/did/1.0.0"}),
+                               Event(T(3), fb::Event::ConnectionRejected, [](auto& fbb) {
+                                 return fb::CreateConnectionRejectedDirect(fbb, "/ip4/10.9.9.9/tcp/5", "12D3KooWother",
+                                                                           fb::ConnectFailReason::LimitReached, "full");
+                               })});
+  const std::string a = I(d1);
+  const Lines expected = {
+      L(a, kType, Prov("Agent")),
+      L(a, Sov("peerId"), S("12D3KooWpeer")),
+      L(a, Sov("agentVersion"), S("sov/0.1.0")),
+      L(a, Sov("protocolVersion"), S("ipfs/0.1.0")),
+      L(a, Sov("supportsProtocol"), S("/ipfs/id/1.0.0")),
+      L(a, Sov("supportsProtocol"), S("/ipfs/ping/1.0.0")),
   };
   EXPECT_EQ(Query(db()), expected);
 }

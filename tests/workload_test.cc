@@ -1,5 +1,6 @@
-// The workload generator: deterministic per seed, every event type, valid envelopes, ids that only
-// name what earlier events introduced, and views that fold its stream identically on rebuild.
+// The workload generator: deterministic per seed, every event type and enum value, valid envelopes,
+// ids that only name what earlier events introduced (connections included), and views that fold its
+// stream identically on rebuild.
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -108,6 +109,8 @@ struct Census {
     if (auto* p = env->payload_as_WorkspaceMessagePosted()) enums["message"].insert(static_cast<int>(p->type()));
     if (auto* p = env->payload_as_GitBundleRejected()) enums["git"].insert(static_cast<int>(p->reason()));
     if (auto* p = env->payload_as_PeerDisconnected()) enums["disconnect"].insert(static_cast<int>(p->reason()));
+    if (auto* p = env->payload_as_PeerDialFailed()) enums["connect_fail"].insert(static_cast<int>(p->reason()));
+    if (auto* p = env->payload_as_ConnectionRejected()) enums["connect_fail"].insert(static_cast<int>(p->reason()));
     if (auto* p = env->payload_as_AgentDiscovered()) enums["source"].insert(static_cast<int>(p->source()));
     if (auto* p = env->payload_as_TeamMemberJoined()) enums["role"].insert(static_cast<int>(p->role()));
     if (auto* p = env->payload_as_FirewallRuleAdded()) enums["rule"].insert(static_cast<int>(p->action()));
@@ -171,6 +174,7 @@ TEST(Workload, EveryReasonStrategyAndMessageType) {
   EXPECT_EQ(c.enums["message"], all(1, static_cast<int>(fb::WorkspaceMessageType::MAX)));
   EXPECT_EQ(c.enums["git"], all(1, static_cast<int>(fb::GitRejectReason::MAX)));
   EXPECT_EQ(c.enums["disconnect"], all(1, static_cast<int>(fb::DisconnectReason::MAX)));
+  EXPECT_EQ(c.enums["connect_fail"], all(1, static_cast<int>(fb::ConnectFailReason::MAX)));
   EXPECT_EQ(c.enums["source"], all(1, static_cast<int>(fb::DiscoverySource::MAX)));
   EXPECT_EQ(c.enums["role"], all(1, static_cast<int>(fb::TeamRole::MAX)));
   EXPECT_EQ(c.enums["rule"], all(1, 2));
@@ -202,6 +206,48 @@ class ReferenceChecker {
     const int64_t ts = env->timestamp_ns();
     const std::string at = "event " + std::to_string(index) + " (" + fb::EnumNameEvent(env->payload_type()) + ")";
     switch (env->payload_type()) {
+      case fb::Event::NodeStarted:
+        EXPECT_TRUE(connected_.empty()) << at << ": connections left open across a restart";
+        break;
+      case fb::Event::PeerConnected:
+        EXPECT_TRUE(connected_.insert(S(env->payload_as_PeerConnected()->peer_did())).second) << at;
+        break;
+      case fb::Event::PeerDisconnected: {
+        auto* p = env->payload_as_PeerDisconnected();
+        EXPECT_EQ(connected_.erase(S(p->peer_did())), 1u) << at << ": not connected";
+        EXPECT_FALSE(S(p->address()).empty()) << at;
+        EXPECT_FALSE(S(p->detail()).empty()) << at;
+        break;
+      }
+      case fb::Event::PeerIdentified: {
+        auto* p = env->payload_as_PeerIdentified();
+        EXPECT_TRUE(connected_.count(S(p->peer_did()))) << at << ": identify without a connection";
+        EXPECT_FALSE(S(p->agent_version()).empty()) << at;
+        ASSERT_NE(p->protocols(), nullptr) << at;
+        EXPECT_GE(p->protocols()->size(), 2u) << at;
+        ASSERT_NE(p->listen_addrs(), nullptr) << at;
+        EXPECT_FALSE(S(p->observed_addr()).empty()) << at;
+        ++identified_;
+        break;
+      }
+      case fb::Event::PeerDialFailed: {
+        auto* p = env->payload_as_PeerDialFailed();
+        EXPECT_NE(p->reason(), fb::ConnectFailReason::Unknown) << at;
+        EXPECT_FALSE(S(p->error()).empty()) << at;
+        EXPECT_FALSE(S(p->peer_id()).empty()) << at;
+        break;
+      }
+      case fb::Event::ConnectionRejected: {
+        auto* p = env->payload_as_ConnectionRejected();
+        EXPECT_NE(p->reason(), fb::ConnectFailReason::Unknown) << at;
+        EXPECT_FALSE(S(p->error()).empty()) << at;
+        EXPECT_FALSE(S(p->address()).empty()) << at;
+        // Only a remote that Noise authenticated is named.
+        const bool authenticated =
+            p->reason() == fb::ConnectFailReason::LimitReached || p->reason() == fb::ConnectFailReason::Self;
+        EXPECT_EQ(S(p->peer_id()).empty(), !authenticated) << at;
+        break;
+      }
       case fb::Event::SessionCreated: {
         auto* p = env->payload_as_SessionCreated();
         EXPECT_EQ(p->token_hash()->size(), 32u) << at;
@@ -408,6 +454,7 @@ class ReferenceChecker {
     }
   }
   void Finish() const {
+    EXPECT_GT(identified_, 0u);
     EXPECT_GT(replies_, messages_ / 10) << "replies (parent_id) are part of the mix";
     EXPECT_GT(with_metadata_, messages_ / 2) << "most messages carry metadata";
     EXPECT_FALSE(open_payments_.empty()) << "some post-pay debts stay outstanding";
@@ -425,6 +472,8 @@ class ReferenceChecker {
     std::map<std::string, bool> bundles;  // bundle id -> sender was a member when it arrived
   };
   std::map<std::string, int64_t> sessions_;
+  std::set<std::string> connected_;
+  uint64_t identified_ = 0;
   std::set<std::string> rules_, allowed_, invoked_, quotes_, open_payments_;
   std::map<std::string, TeamState> teams_;
   std::map<std::string, WsState> workspaces_;
