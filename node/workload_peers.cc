@@ -61,6 +61,7 @@ const char* ConnectFailError(fb::ConnectFailReason r) {
     case fb::ConnectFailReason::Unreachable: return "no route to host";
     case fb::ConnectFailReason::BadSignature: return "noise: identity key signature does not verify";
     case fb::ConnectFailReason::Self: return "the remote is this node";
+    case fb::ConnectFailReason::Duplicate: return "already connected to the peer; connection #3 was kept";
     default: return "connection failed";
   }
 }
@@ -145,7 +146,8 @@ void Generator::EmitConnectFailed(uint32_t p, bool inbound) {
   const int64_t ts = Tick();
   if (inbound) {
     const bool authenticated =
-        reason == fb::ConnectFailReason::LimitReached || reason == fb::ConnectFailReason::Self;
+        reason == fb::ConnectFailReason::LimitReached || reason == fb::ConnectFailReason::Self ||
+        reason == fb::ConnectFailReason::Duplicate;
     const std::string remote_id = !authenticated ? std::string()
                                   : reason == fb::ConnectFailReason::Self ? origin.peer_id
                                                                           : Id(p).peer_id;

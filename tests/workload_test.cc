@@ -244,7 +244,8 @@ class ReferenceChecker {
         EXPECT_FALSE(S(p->address()).empty()) << at;
         // Only a remote that Noise authenticated is named.
         const bool authenticated =
-            p->reason() == fb::ConnectFailReason::LimitReached || p->reason() == fb::ConnectFailReason::Self;
+            p->reason() == fb::ConnectFailReason::LimitReached || p->reason() == fb::ConnectFailReason::Self ||
+            p->reason() == fb::ConnectFailReason::Duplicate;
         EXPECT_EQ(S(p->peer_id()).empty(), !authenticated) << at;
         break;
       }
