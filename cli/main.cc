@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   sov::cli::AddViewsCommands(app, ctx);
   sov::cli::AddSimCommand(app, ctx);
   sov::cli::AddTriplesCommands(app, ctx);
-  auto* p2p = app.add_subcommand("p2p", "Peer-to-peer state, answered from the views");
+  sov::cli::AddNodeCommands(app, ctx);
+  auto* p2p = app.add_subcommand("p2p", "Peer-to-peer: the running node, and state answered from the views");
   p2p->require_subcommand(1);
   p2p->fallthrough();
   sov::cli::AddP2pReputationCommand(*p2p, ctx);
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   sov::cli::AddP2pFirewallCommands(*p2p, ctx);
   sov::cli::AddP2pPeersCommand(*p2p, ctx);
   sov::cli::AddP2pPricingCommands(*p2p, ctx);
+  sov::cli::AddP2pNodeCommands(*p2p, ctx);
   // (register p2p command groups above this line)
 
   try {

@@ -1,11 +1,12 @@
 // `sov p2p peers`: every peer the node has seen (from the peers view): identity, agent card, what it
-// said over identify, connection state, disconnects and addresses. `--offline` reads the view from
-// the log (the only mode until the node's control socket answers this command); RunPeersOffline is
-// that mode, for the online path to fall back to.
+// said over identify, connection state, disconnects and addresses. Without `--offline` it asks the
+// running node for its live connections; `--offline` reads the peers view from the log (works with
+// or without a node).
 #include <CLI/CLI.hpp>
 #include <memory>
 
 #include "cli/context.h"
+#include "cli/control_client.h"
 #include "pipeline/peers_view.h"
 #include "pipeline/rdf_terms.h"
 
@@ -70,13 +71,33 @@ int RunPeersOffline(Context& ctx, bool json) {
   return 0;
 }
 
+// The running node's connections, as its control socket reports them.
+int RunPeersOnline(Context& ctx) {
+  auto r = CallNode(ctx, {{"cmd", "peers"}});
+  if (!r.ok()) {
+    if (r.status().IsNotFound()) return Fail(r.status().message() + "; `sov p2p peers --offline` reads the log");
+    return Fail(r.status());
+  }
+  const nlohmann::json& peers = (*r)["peers"];
+  if (ctx.json) {
+    PrintJson(peers);
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : peers) {
+    rows.push_back({p.value("peerId", ""), p.value("direction", ""), p.value("address", ""),
+                    OrDash(p.value("agentVersion", "")), std::to_string(p["protocols"].size()),
+                    std::to_string(p.value("streams", 0)), FormatTime(p.value("openedAtNs", int64_t{0}))});
+  }
+  PrintTable({"PEER ID", "DIRECTION", "ADDRESS", "AGENT", "PROTOCOLS", "STREAMS", "SINCE"}, rows);
+  return 0;
+}
+
 void AddP2pPeersCommand(CLI::App& p2p, Context& ctx) {
   auto* cmd = p2p.add_subcommand("peers", "Known peers: identity, agent card, identify, connection state (peers view)");
   auto offline = std::make_shared<bool>(false);
   cmd->add_flag("--offline", *offline, "Read the peers view from the log, not from a running node");
-  // Offline is the only mode for now: the flag is accepted and changes nothing yet. The callback
-  // holds `offline` so the flag's bool lives as long as the command; the online path will read it.
-  cmd->callback([&ctx, offline] { ctx.exit_code = RunPeersOffline(ctx, ctx.json); });
+  cmd->callback([&ctx, offline] { ctx.exit_code = *offline ? RunPeersOffline(ctx, ctx.json) : RunPeersOnline(ctx); });
 }
 
 }  // namespace sov::cli

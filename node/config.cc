@@ -1,6 +1,11 @@
 #include "node/config.h"
 
+#include "node/p2p/multiaddr.h"
+
+#include <algorithm>
 #include <charconv>
+#include <iterator>
+#include <optional>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -28,6 +33,47 @@ Result<uint64_t> ParseUnsigned(std::string_view value, uint64_t min, uint64_t ma
   return v;
 }
 
+struct UnsignedKey {
+  uint64_t* value;
+  uint64_t min, max;
+};
+
+std::optional<UnsignedKey> UnsignedField(Config& c, const std::string& key) {
+  UnsignedKey k;
+  if (key == "p2p.max_peers") k = {&c.p2p_max_peers, 1, 100000};
+  else if (key == "p2p.low_watermark") k = {&c.p2p_low_watermark, 0, 100000};
+  else if (key == "p2p.dial_timeout_ms") k = {&c.p2p_dial_timeout_ms, 100, 600000};
+  else if (key == "p2p.negotiation_timeout_ms") k = {&c.p2p_negotiation_timeout_ms, 100, 600000};
+  else if (key == "p2p.handshake_timeout_ms") k = {&c.p2p_handshake_timeout_ms, 100, 600000};
+  else if (key == "p2p.idle_timeout_s") k = {&c.p2p_idle_timeout_s, 0, 86400 * 30};
+  else if (key == "p2p.max_streams") k = {&c.p2p_max_streams, 1, 100000};
+  else return std::nullopt;
+  return k;
+}
+
+// Multiaddrs separated by spaces or commas; each must parse (bootstrap ones must name a /p2p/ id).
+Result<std::vector<std::string>> ParseMultiaddrList(std::string_view value, const std::string& where, bool need_peer) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && (value[i] == ' ' || value[i] == ',' || value[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < value.size() && value[j] != ' ' && value[j] != ',' && value[j] != '\t') ++j;
+    if (j > i) {
+      std::string_view text = value.substr(i, j - i);
+      auto ma = p2p::Multiaddr::Parse(text);
+      if (!ma.ok()) return ma.status().WithContext(where);
+      if (auto tcp = ma->Tcp(); !tcp.ok()) return tcp.status().WithContext(where);
+      if (need_peer && !ma->peer_id()) {
+        return Status::InvalidArgument(where + ": " + std::string(text) + " does not end in /p2p/<peer id>");
+      }
+      out.emplace_back(text);
+    }
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Config::DefaultText() {
@@ -45,6 +91,34 @@ log.checkpoint_interval = 10000
 
 # Memory budget of each column family's write buffer, in MiB.
 store.write_buffer_mb = 64
+
+# Log level of `sov node run`: trace, debug, info, warn, error or off.
+log.level = info
+
+# Addresses to listen on (multiaddrs, separated by spaces or commas).
+p2p.listen = /ip4/0.0.0.0/tcp/9000
+
+# Peers dialled at start and re-dialled with backoff while none is connected
+# (multiaddrs ending in /p2p/<peer id>, separated by spaces or commas).
+p2p.bootstrap =
+
+# At most this many connections; when reached, idle ones are trimmed down to the low watermark.
+p2p.max_peers = 50
+p2p.low_watermark = 40
+
+# Timeouts per phase: DNS + TCP connect, each protocol negotiation, the Noise handshake, in ms.
+p2p.dial_timeout_ms = 10000
+p2p.negotiation_timeout_ms = 10000
+p2p.handshake_timeout_ms = 10000
+
+# A connection with no open stream and no traffic for this long is closed (0 = never), in seconds.
+p2p.idle_timeout_s = 300
+
+# Streams a peer may have open on one connection; more are reset.
+p2p.max_streams = 1000
+
+# Serve /echo/1.0.0 (everything a peer writes is written back): for interop checks and diagnostics.
+p2p.echo = false
 )";
 }
 
@@ -79,6 +153,23 @@ Result<Config> Config::Parse(std::string_view text, const std::string& origin) {
       auto v = ParseUnsigned(value, 1, 4096, where);
       if (!v.ok()) return v.status();
       c.store_write_buffer_mb = *v;
+    } else if (key == "log.level") {
+      static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+      if (std::find(std::begin(kLevels), std::end(kLevels), value) == std::end(kLevels)) {
+        return Status::InvalidArgument(where + ": '" + std::string(value) + "' is not one of trace, debug, info, warn, error, off");
+      }
+      c.log_level = std::string(value);
+    } else if (key == "p2p.echo") {
+      if (value != "true" && value != "false") return Status::InvalidArgument(where + ": expected true or false");
+      c.p2p_echo = value == "true";
+    } else if (key == "p2p.listen" || key == "p2p.bootstrap") {
+      auto list = ParseMultiaddrList(value, where, key == "p2p.bootstrap");
+      if (!list.ok()) return list.status();
+      (key == "p2p.listen" ? c.p2p_listen : c.p2p_bootstrap) = std::move(*list);
+    } else if (auto field = UnsignedField(c, key)) {
+      auto v = ParseUnsigned(value, field->min, field->max, where);
+      if (!v.ok()) return v.status();
+      *field->value = *v;
     } else {
       return Status::InvalidArgument(at + ": unknown key '" + key + "'");
     }

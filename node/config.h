@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "store/event_log.h"
 #include "store/status.h"
@@ -16,6 +17,18 @@ struct Config {
   uint64_t log_sync_interval_ms = 100;
   uint64_t log_checkpoint_interval = 10000;
   uint64_t store_write_buffer_mb = 64;
+
+  std::string log_level = "info";  // trace, debug, info, warn, error, off
+  std::vector<std::string> p2p_listen = {"/ip4/0.0.0.0/tcp/9000"};
+  std::vector<std::string> p2p_bootstrap;
+  uint64_t p2p_max_peers = 50;
+  uint64_t p2p_low_watermark = 40;
+  uint64_t p2p_dial_timeout_ms = 10000;
+  uint64_t p2p_negotiation_timeout_ms = 10000;
+  uint64_t p2p_handshake_timeout_ms = 10000;
+  uint64_t p2p_idle_timeout_s = 300;
+  uint64_t p2p_max_streams = 1000;
+  bool p2p_echo = false;
 
   // The file `sov init` writes: every key, its default and what it means.
   static std::string DefaultText();
@@ -33,6 +46,7 @@ struct HomeLayout {
   std::string key() const { return home + "/node.key"; }
   std::string db() const { return home + "/db"; }
   std::string readers() const { return home + "/readers"; }
+  std::string control_socket() const { return home + "/node.sock"; }
 };
 
 // --home, else $SOV_HOME, else ~/.sov.

@@ -1,17 +1,18 @@
 // The node's identity key on disk: one Ed25519 key per home, in a file only its owner may read.
 // Loading refuses a key file readable or writable by group or others (as ssh does). Gives the DID
-// (did:key) and signs log checkpoints.
+// (did:key) and its libp2p peer id, signs log checkpoints and the Noise handshake.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "node/p2p/identity.h"
 #include "store/event_log.h"
 #include "store/status.h"
 
 namespace sov::node {
 
-class Keystore final : public store::CheckpointSigner {
+class Keystore final : public store::CheckpointSigner, public p2p::Identity {
  public:
   // Creates a new key at `path` (mode 0600, parent directory 0700); fails if the file exists.
   static Result<std::unique_ptr<Keystore>> Create(const std::string& path);
@@ -21,7 +22,7 @@ class Keystore final : public store::CheckpointSigner {
   ~Keystore() override;
 
   const std::string& did() const override { return did_; }
-  const std::string& public_key() const { return public_key_; }
+  const std::string& public_key() const override { return public_key_; }
   std::string Sign(std::string_view message) const override;
 
  private:

@@ -1,0 +1,60 @@
+// `sov node run`: the node in the foreground, logs on stderr, stopped by SIGINT/SIGTERM.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "cli/context.h"
+#include "node/node.h"
+
+namespace sov::cli {
+
+namespace {
+
+struct RunFlags {
+  std::string config_path;
+  std::vector<std::string> listen;
+  std::string log_level;
+};
+
+int Run(Context& ctx, const RunFlags& flags) {
+  node::NodeOptions options;
+  options.home = ctx.home();
+  options.listen_override = flags.listen;
+  options.create_if_missing = true;
+  const std::string config_path = flags.config_path.empty() ? options.home.config() : flags.config_path;
+  if (std::filesystem::exists(config_path)) {
+    auto config = node::Config::Load(config_path);
+    if (!config.ok()) return Fail(config.status());
+    options.config = *config;
+  } else if (!flags.config_path.empty()) {
+    return Fail("no config at " + config_path);
+  }  // else: the embedded defaults
+  const std::string level = flags.log_level.empty() ? options.config.log_level : flags.log_level;
+  auto logger = spdlog::stderr_color_mt("sov");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(level));
+  auto node = node::Node::Open(std::move(options));
+  if (!node.ok()) return Fail(node.status());
+  Status s = (*node)->Run();
+  if (!s.ok()) return Fail(s);
+  return 0;
+}
+
+}  // namespace
+
+void AddNodeCommands(CLI::App& app, Context& ctx) {
+  auto* node = app.add_subcommand("node", "Run the node");
+  node->require_subcommand(1);
+  auto flags = std::make_shared<RunFlags>();
+  auto* run = node->add_subcommand("run", "Run the node in the foreground until SIGINT/SIGTERM (creates the home if needed)");
+  run->add_option("--config", flags->config_path, "Config file (default: <home>/config, else the embedded defaults)");
+  run->add_option("--listen", flags->listen, "Listen multiaddr, repeatable (replaces p2p.listen)");
+  run->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off (default: log.level)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  run->callback([&ctx, flags] { ctx.exit_code = Run(ctx, *flags); });
+}
+
+}  // namespace sov::cli

@@ -1,0 +1,93 @@
+#include "node/network_events.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "events_generated.h"
+#include "store/envelope.h"
+
+namespace sov::node {
+
+// The host's enums use the schema's numbering; keep them in step.
+static_assert(static_cast<int>(p2p::DisconnectCause::kShutdown) == static_cast<int>(fb::DisconnectReason::Shutdown));
+static_assert(static_cast<int>(p2p::DisconnectCause::kDuplicate) == static_cast<int>(fb::DisconnectReason::Duplicate));
+static_assert(static_cast<int>(p2p::ConnectFail::kDuplicate) == static_cast<int>(fb::ConnectFailReason::Duplicate));
+static_assert(static_cast<int>(p2p::ConnectFail::kLimitReached) == static_cast<int>(fb::ConnectFailReason::LimitReached));
+
+int64_t WallClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+std::vector<std::string> Texts(const std::vector<p2p::Multiaddr>& addrs) {
+  std::vector<std::string> out;
+  for (const auto& a : addrs) out.push_back(a.ToString());
+  return out;
+}
+
+}  // namespace
+
+void NetworkEvents::OnConnected(const p2p::ConnectionInfo& c) {
+  store::EnvelopeBuilder b;
+  auto p = fb::CreatePeerConnectedDirect(b.fbb(), c.did.c_str(), c.peer.ToString().c_str(),
+                                         c.remote_addr.ToString().c_str(), c.inbound);
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerConnected, p.Union()));
+}
+
+void NetworkEvents::OnDisconnected(const p2p::ConnectionInfo& c, p2p::DisconnectCause cause, const std::string& detail) {
+  store::EnvelopeBuilder b;
+  auto p = fb::CreatePeerDisconnectedDirect(b.fbb(), c.did.c_str(), c.peer.ToString().c_str(),
+                                            static_cast<fb::DisconnectReason>(cause), c.remote_addr.ToString().c_str(),
+                                            detail.substr(0, 512).c_str());
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDisconnected, p.Union()));
+}
+
+void NetworkEvents::OnDialFailed(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
+                                 const std::string& error) {
+  store::EnvelopeBuilder b;
+  auto p = fb::CreatePeerDialFailedDirect(b.fbb(), peer_id.c_str(), address.c_str(), error.substr(0, 512).c_str(),
+                                          static_cast<fb::ConnectFailReason>(reason));
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDialFailed, p.Union()));
+}
+
+void NetworkEvents::OnInboundRejected(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
+                                      const std::string& error) {
+  store::EnvelopeBuilder b;
+  auto p = fb::CreateConnectionRejectedDirect(b.fbb(), address.c_str(), peer_id.c_str(),
+                                              static_cast<fb::ConnectFailReason>(reason), error.substr(0, 512).c_str());
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::ConnectionRejected, p.Union()));
+}
+
+void NetworkEvents::OnIdentified(const p2p::ConnectionInfo& c) {
+  store::EnvelopeBuilder b;
+  auto& fbb = b.fbb();
+  std::vector<std::string> protocols(c.protocols.begin(), c.protocols.begin() + std::min<size_t>(c.protocols.size(), 64));
+  auto listen = Texts(c.listen_addrs);
+  if (listen.size() > 16) listen.resize(16);
+  auto protocols_off = fbb.CreateVectorOfStrings(protocols);
+  auto listen_off = fbb.CreateVectorOfStrings(listen);
+  auto payload = fb::CreatePeerIdentified(fbb, fbb.CreateString(c.did), fbb.CreateString(c.peer.ToString()),
+                                          fbb.CreateString(c.agent_version), fbb.CreateString(c.protocol_version),
+                                          protocols_off, listen_off, fbb.CreateString(c.observed_addr.ToString()));
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerIdentified, payload.Union()));
+}
+
+void NetworkEvents::NodeStarted(const std::string& peer_id, const std::string& version,
+                                const std::vector<std::string>& listen) {
+  store::EnvelopeBuilder b;
+  auto& fbb = b.fbb();
+  auto listen_off = fbb.CreateVectorOfStrings(listen);
+  auto payload = fb::CreateNodeStarted(fbb, fbb.CreateString(origin_), fbb.CreateString(peer_id),
+                                       fbb.CreateString(version), listen_off);
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::NodeStarted, payload.Union()));
+}
+
+void NetworkEvents::NodeStopped(const std::string& reason) {
+  store::EnvelopeBuilder b;
+  auto p = fb::CreateNodeStoppedDirect(b.fbb(), origin_.c_str(), reason.c_str());
+  recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::NodeStopped, p.Union()));
+}
+
+}  // namespace sov::node

@@ -1,0 +1,37 @@
+// Turns what the host observes (connections, dial failures, rejected inbound connections, identify
+// results) into log events: peer.connected, peer.disconnected, peer.dial_failed,
+// connection.rejected, peer.identified. Also builds node.started and node.stopped. Event time is the
+// wall clock when the fact was observed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "node/event_recorder.h"
+#include "node/p2p/host.h"
+
+namespace sov::node {
+
+int64_t WallClockNs();
+
+class NetworkEvents final : public p2p::HostObserver {
+ public:
+  NetworkEvents(EventRecorder* recorder, std::string origin_did) : recorder_(recorder), origin_(std::move(origin_did)) {}
+
+  void OnConnected(const p2p::ConnectionInfo& c) override;
+  void OnDisconnected(const p2p::ConnectionInfo& c, p2p::DisconnectCause cause, const std::string& detail) override;
+  void OnDialFailed(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
+                    const std::string& error) override;
+  void OnInboundRejected(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
+                         const std::string& error) override;
+  void OnIdentified(const p2p::ConnectionInfo& c) override;
+
+  void NodeStarted(const std::string& peer_id, const std::string& version, const std::vector<std::string>& listen);
+  void NodeStopped(const std::string& reason);
+
+ private:
+  EventRecorder* recorder_;
+  std::string origin_;
+};
+
+}  // namespace sov::node
