@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "bench/p2p_bench.h"
 #include "events_generated.h"
 #include "node/keystore.h"
 #include "node/workload.h"
@@ -75,6 +76,7 @@ struct Flags {
 void Usage() {
   std::printf(
       "usage: sov_bench [--events N] [--dir DIR] [--json] [--batch B] [--sync-seconds S] [--peers P] [--keep]\n"
+      "       sov_bench --p2p [--mib M] [--seconds S]   (the p2p table against js-libp2p; see --p2p --help)\n"
       "  --events N        events in the workload (default 200000: the whole run takes about a minute on 2 cores)\n"
       "  --dir DIR         where the databases go (default: a new directory under the system temp dir)\n"
       "  --json            machine-readable output\n"
@@ -348,6 +350,7 @@ std::string Us(const Latency& l) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]).starts_with("--p2p")) return sov::bench::P2pBenchMain(argc, argv);
   const Flags flags = ParseFlags(argc, argv);
   namespace fs = std::filesystem;
   const std::string dir = flags.dir.empty() ? (fs::temp_directory_path() / ("sov-bench-" + std::to_string(::getpid()))).string()
