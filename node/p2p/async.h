@@ -5,6 +5,11 @@
 // per-phase timeouts: negotiation, handshake, idle).
 #pragma once
 
+// A standard header before any asio one: asio chooses its allocator from a libstdc++ macro that only
+// exists once the standard library is included, and every TU must make the same choice (ODR; ASan
+// reports a mismatch as alloc-dealloc-mismatch).
+#include <cstddef>
+
 #include <asio/any_io_executor.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/awaitable.hpp>

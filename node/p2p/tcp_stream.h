@@ -1,6 +1,8 @@
 // A TCP socket as a ByteStream (TCP_NODELAY on; half-close is shutdown(SHUT_WR)).
 #pragma once
 
+#include <cstddef>  // before asio: see async.h
+
 #include <asio/ip/tcp.hpp>
 
 #include "node/p2p/byte_stream.h"
