@@ -744,13 +744,13 @@ std::vector<std::string> Host::protocols() const {
 
 Task<Result<ConnectionInfo>> Host::Connect(Multiaddr address) { return impl_->Connect(std::move(address)); }
 
-Task<Result<OutboundStream>> Host::NewStream(const PeerId& peer, std::vector<std::string> protocols) {
+Task<Result<OutboundStream>> Host::NewStream(PeerId peer, std::vector<std::string> protocols) {
   auto conn = impl_->FindConn(peer);
   if (!conn) co_return Status::NotFound("not connected to " + peer.ToString());
   co_return co_await impl_->OpenOn(conn, std::move(protocols));
 }
 
-Task<Result<std::chrono::nanoseconds>> Host::Ping(const PeerId& peer) {
+Task<Result<std::chrono::nanoseconds>> Host::Ping(PeerId peer) {
   auto opened = co_await NewStream(peer, OneProtocol(kPingProtocol));
   if (!opened.ok()) co_return opened.status();
   auto stream = opened->stream;

@@ -109,7 +109,9 @@ struct OutboundStream {
 
 class Host {
  public:
-  // `identity` and `observer` (may be null) must outlive the host.
+  // `identity` and `observer` (may be null) must outlive the host. Before destroying a host that
+  // was started, co_await Shutdown() and let the io_context run the woken coroutines to their end
+  // (the accept, maintenance and bootstrap loops refer to the host).
   Host(Executor ex, const Identity& identity, HostOptions options, HostObserver* observer);
   ~Host();
   Host(const Host&) = delete;
@@ -136,9 +138,10 @@ class Host {
   // Connects (or returns the existing connection to the address's /p2p peer).
   Task<Result<ConnectionInfo>> Connect(Multiaddr address);
   // Opens a stream to a connected peer and negotiates the first of `protocols` the peer accepts.
-  Task<Result<OutboundStream>> NewStream(const PeerId& peer, std::vector<std::string> protocols);
+  // (Arguments are taken by value: a coroutine may start after the caller's temporaries are gone.)
+  Task<Result<OutboundStream>> NewStream(PeerId peer, std::vector<std::string> protocols);
   // One /ipfs/ping/1.0.0 round trip.
-  Task<Result<std::chrono::nanoseconds>> Ping(const PeerId& peer);
+  Task<Result<std::chrono::nanoseconds>> Ping(PeerId peer);
   // Closes every connection to `peer` (cause kClosedLocally). Returns how many were closed.
   size_t Disconnect(const PeerId& peer);
 
