@@ -148,32 +148,38 @@ TEST(P2pProtobuf, TruncatedLengthNamesTheMessage) {
 
 TEST(P2pProtobuf, VarintOverflowAndBadTags) {
   {
-    ProtoReader r(Hex("08ffffffffffffffffff02"), "m");  // 10th byte > 1: more than 64 bits
+    const std::string bytes = Hex("08ffffffffffffffffff02");
+    ProtoReader r(bytes, "m");  // 10th byte > 1: more than 64 bits
     EXPECT_FALSE(r.Next());
     EXPECT_TRUE(Contains(r.status(), "m: field 1: varint overflows 64 bits")) << r.status().ToString();
   }
   {
-    ProtoReader r(Hex("08ffffffffffffffffff01"), "m");  // exactly 2^64-1
+    const std::string bytes = Hex("08ffffffffffffffffff01");
+    ProtoReader r(bytes, "m");  // exactly 2^64-1
     ASSERT_TRUE(r.Next()) << r.status().ToString();
     EXPECT_EQ(r.varint(), UINT64_MAX);
   }
   {
-    ProtoReader r(Hex("0880"), "m");  // value ends early
+    const std::string bytes = Hex("0880");
+    ProtoReader r(bytes, "m");  // value ends early
     EXPECT_FALSE(r.Next());
     EXPECT_TRUE(Contains(r.status(), "truncated varint")) << r.status().ToString();
   }
   {
-    ProtoReader r(Hex("0001"), "m");  // field number 0
+    const std::string bytes = Hex("0001");
+    ProtoReader r(bytes, "m");  // field number 0
     EXPECT_FALSE(r.Next());
     EXPECT_TRUE(Contains(r.status(), "invalid field number 0")) << r.status().ToString();
   }
   {
-    ProtoReader r(Hex("0b"), "m");  // wire type 3 (group)
+    const std::string bytes = Hex("0b");
+    ProtoReader r(bytes, "m");  // wire type 3 (group)
     EXPECT_FALSE(r.Next());
     EXPECT_TRUE(Contains(r.status(), "unsupported wire type 3")) << r.status().ToString();
   }
   {
-    ProtoReader r(Hex("0d0102"), "m");  // fixed32 with 2 bytes left
+    const std::string bytes = Hex("0d0102");
+    ProtoReader r(bytes, "m");  // fixed32 with 2 bytes left
     EXPECT_FALSE(r.Next());
     EXPECT_TRUE(Contains(r.status(), "fixed32 past end")) << r.status().ToString();
   }
