@@ -19,6 +19,7 @@
 #include "node/p2p/tcp_stream.h"
 #include "node/p2p/yamux.h"
 #include "node/p2p/yamux_frame.h"
+#include "support/host_fixture.h"
 
 namespace sov::p2p {
 namespace {
@@ -60,15 +61,7 @@ void RunFor(asio::io_context& io, std::chrono::milliseconds d) {
   io.run_for(d);
 }
 
-std::string RandomBytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string out(n, '\0');
-  for (size_t i = 0; i < n; i += 8) {
-    const uint64_t v = rng();
-    for (size_t j = 0; j < 8 && i + j < n; ++j) out[i + j] = static_cast<char>(v >> (8 * j));
-  }
-  return out;
-}
+using sov::testing::RandomBytes;  // tests/support/host_fixture
 
 struct ClosedRecord {
   int count = 0;
