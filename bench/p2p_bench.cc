@@ -37,10 +37,10 @@
 #include <spdlog/spdlog.h>
 
 #include "bench/p2p_bench_protocol.h"
-#include "node/p2p/host.h"
-#include "node/p2p/identity.h"
-#include "node/p2p/multiaddr.h"
-#include "store/crypto.h"
+#include "node/p2p/swarm/host.h"
+#include "node/identity/key_pair_signer.h"
+#include "node/p2p/wire/multiaddr.h"
+#include "store/base/crypto.h"
 
 extern char** environ;
 
@@ -136,7 +136,7 @@ struct SovResults {
   RpcResult rpc1, rpc16;
 };
 
-Task<Result<SovResults>> RunAll(Host& host, p2p::PeerId peer, const Flags& flags) {
+Task<Result<SovResults>> RunAll(Host& host, identity::PeerId peer, const Flags& flags) {
   // Warm-up as bench.mjs: one 8 MiB transfer (yamux window growth), 2000 round trips.
   if (Status s = co_await BulkTransfer(host, peer, 8u << 20); !s.ok()) co_return s.WithContext("warm-up");
   std::vector<double> ignored;
@@ -177,7 +177,7 @@ Result<SovResults> RunSovClient(const std::string& address, const Flags& flags) 
   auto target = p2p::Multiaddr::Parse(address);
   if (!target.ok()) return target.status();
   asio::io_context ioc;
-  p2p::KeyPairIdentity identity(crypto::GenerateKeyPair());
+  identity::KeyPairSigner identity(crypto::GenerateKeyPair());
   Host host(ioc.get_executor(), identity, p2p::HostOptions{}, nullptr);
   host.Start();
   std::optional<Result<SovResults>> out;
@@ -220,7 +220,7 @@ int RunSovServer(const Flags& flags) {
   } else {
     key = crypto::GenerateKeyPair();
   }
-  p2p::KeyPairIdentity identity(std::move(key));
+  identity::KeyPairSigner identity(std::move(key));
   p2p::HostOptions options;
   options.listen_addrs.push_back(*p2p::Multiaddr::Parse("/ip4/127.0.0.1/tcp/0"));
   Host host(ioc->get_executor(), identity, options, nullptr);

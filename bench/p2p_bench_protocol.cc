@@ -15,7 +15,7 @@ namespace sov::bench {
 using p2p::ByteStream;
 using p2p::Clock;
 using p2p::Host;
-using p2p::PeerId;
+using identity::PeerId;
 using p2p::Task;
 
 namespace {

@@ -13,11 +13,11 @@
 #include <string_view>
 #include <vector>
 
-#include "node/p2p/async.h"
-#include "node/p2p/byte_stream.h"
-#include "node/p2p/host.h"
-#include "node/p2p/peer_id.h"
-#include "store/status.h"
+#include "node/p2p/transport/async.h"
+#include "node/p2p/transport/byte_stream.h"
+#include "node/p2p/swarm/host.h"
+#include "node/identity/peer_id.h"
+#include "store/base/status.h"
 
 namespace sov::bench {
 
@@ -47,10 +47,10 @@ class BufferedReader {
 void RegisterBenchHandlers(p2p::Host& host);
 
 // One bulk transfer of `bytes` on a new stream; checks the server's count.
-p2p::Task<Status> BulkTransfer(p2p::Host& host, p2p::PeerId peer, uint64_t bytes);
+p2p::Task<Status> BulkTransfer(p2p::Host& host, identity::PeerId peer, uint64_t bytes);
 // Sequential round trips on one new stream until `deadline` or `max_count` of them; appends each
 // round trip's latency (µs) to `latencies_us`.
-p2p::Task<Status> RpcLoop(p2p::Host& host, p2p::PeerId peer, p2p::Clock::time_point deadline, size_t max_count,
+p2p::Task<Status> RpcLoop(p2p::Host& host, identity::PeerId peer, p2p::Clock::time_point deadline, size_t max_count,
                           std::vector<double>* latencies_us);
 
 struct BulkResult {
@@ -66,8 +66,8 @@ struct RpcResult {
 
 // `streams` parallel transfers of `per_stream` bytes, timed from opening the streams until the last
 // count arrived.
-p2p::Task<Result<BulkResult>> ParallelBulk(p2p::Host& host, p2p::PeerId peer, size_t streams, uint64_t per_stream);
+p2p::Task<Result<BulkResult>> ParallelBulk(p2p::Host& host, identity::PeerId peer, size_t streams, uint64_t per_stream);
 // `streams` parallel RpcLoops for `seconds`.
-p2p::Task<Result<RpcResult>> ParallelRpc(p2p::Host& host, p2p::PeerId peer, size_t streams, double seconds);
+p2p::Task<Result<RpcResult>> ParallelRpc(p2p::Host& host, identity::PeerId peer, size_t streams, double seconds);
 
 }  // namespace sov::bench

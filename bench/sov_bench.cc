@@ -33,14 +33,14 @@
 
 #include "bench/p2p_bench.h"
 #include "events_generated.h"
-#include "node/keystore.h"
-#include "node/workload.h"
+#include "node/identity/keystore.h"
+#include "node/sim/workload.h"
 #include "pipeline/event_store.h"
 #include "pipeline/reputation_view.h"
 #include "pipeline/runner.h"
 #include "pipeline/sessions_view.h"
 #include "pipeline/teams_view.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
 #include "store/log_format.h"
 #include "store/rocksdb_options.h"
 
@@ -238,7 +238,7 @@ double RawPuts(const Data& d, const std::string& path, size_t batch) {
   return static_cast<double>(d.events.size()) / s;
 }
 
-std::unique_ptr<sov::pipeline::EventStore> OpenSov(const std::string& path, const sov::node::Keystore* key, bool views,
+std::unique_ptr<sov::pipeline::EventStore> OpenSov(const std::string& path, const sov::identity::Keystore* key, bool views,
                                                    sov::store::SyncPolicy sync) {
   sov::pipeline::StoreOptions o;
   o.create_if_missing = true;
@@ -261,7 +261,7 @@ double SovAppend(const Data& d, sov::pipeline::EventStore& store, size_t batch) 
   return static_cast<double>(d.events.size()) / Since(start);
 }
 
-double SyncAlways(const Data& d, const std::string& path, const sov::node::Keystore* key, int producers,
+double SyncAlways(const Data& d, const std::string& path, const sov::identity::Keystore* key, int producers,
                   double seconds, bool views) {
   auto store = OpenSov(path, key, views, sov::store::SyncPolicy::kAlways);
   std::atomic<bool> stop{false};
@@ -362,7 +362,7 @@ int main(int argc, char** argv) {
     if (!flags.json) std::fprintf(stderr, "sov_bench: %s\n", what);
   };
 
-  auto key = sov::node::Keystore::CreateFromSeed(dir + "/bench.key", std::string(32, 'b'));
+  auto key = sov::identity::Keystore::CreateFromSeed(dir + "/bench.key", std::string(32, 'b'));
   if (!key.ok()) Die("creating the bench key: " + key.status().ToString());
   const auto views = sov::pipeline::ViewNames();
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "store/crypto.h"
+#include "store/base/crypto.h"
 
 namespace sov::cli {
 
@@ -41,7 +41,7 @@ Result<std::unique_ptr<WriteHandle>> WriteHandle::Open(const Context& ctx, bool 
   auto config = node::Config::Load(layout.config());
   if (!config.ok()) return config.status();
   h->config = *config;
-  auto key = node::Keystore::Load(layout.key());
+  auto key = identity::Keystore::Load(layout.key());
   if (!key.ok()) return key.status();
   h->key = std::move(*key);
   pipeline::StoreOptions o;
@@ -122,11 +122,6 @@ std::string JoinComma(const std::vector<std::string>& items, const std::string& 
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
   return out;
-}
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 std::string FormatScore(double score) {

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "node/config.h"
-#include "node/keystore.h"
+#include "node/identity/keystore.h"
 #include "pipeline/event_store.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace CLI {
 class App;
@@ -45,7 +45,7 @@ class ReadHandle {
 // The home opened as the single writer, with its config and key.
 struct WriteHandle {
   node::Config config;
-  std::unique_ptr<node::Keystore> key;
+  std::unique_ptr<identity::Keystore> key;
   std::unique_ptr<pipeline::EventStore> store;
   static Result<std::unique_ptr<WriteHandle>> Open(const Context& ctx, bool views = true);
 };
@@ -79,7 +79,6 @@ std::string OrDash(const std::string& s);
 // The items joined with ","; `if_empty` when there are none.
 std::string JoinComma(const std::vector<std::string>& items, const std::string& if_empty);
 // Wall clock now, for query-time judgements (session expiry). Never used by projectors.
-int64_t NowNs();
 // A score as "0.833".
 std::string FormatScore(double score);
 // Validates a did:key given on the command line; the error names the flag and the value.

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::cli {
 

@@ -4,7 +4,7 @@
 
 #include "cli/context.h"
 #include "events_generated.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
 #include "store/event_names.h"
 
 extern const char kSovEventsSchema[];

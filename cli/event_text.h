@@ -8,7 +8,7 @@
 #include <string>
 
 #include "store/log_reader.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::cli {
 

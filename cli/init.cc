@@ -8,7 +8,8 @@
 #include <iostream>
 
 #include "cli/context.h"
-#include "store/crypto.h"
+#include "node/identity/peer_id.h"
+#include "store/base/crypto.h"
 
 namespace sov::cli {
 
@@ -24,7 +25,7 @@ int Run(Context& ctx) {
   fs::create_directories(layout.home, ec);
   if (ec) return Fail("creating " + layout.home + ": " + ec.message());
   ::chmod(layout.home.c_str(), 0700);
-  auto key = node::Keystore::Create(layout.key());
+  auto key = identity::Keystore::Create(layout.key());
   if (!key.ok()) return Fail(key.status());
   if (!fs::exists(layout.config())) {
     std::ofstream f(layout.config());
@@ -38,7 +39,7 @@ int Run(Context& ctx) {
   if (!store.ok()) return Fail(store.status());
   Status closed = (*store)->Close();
   if (!closed.ok()) return Fail(closed);
-  const std::string peer_id = crypto::PeerIdFromPublicKey((*key)->public_key());
+  const std::string peer_id = identity::PeerId::FromEd25519((*key)->public_key()).ToString();
   if (ctx.json) {
     PrintJson({{"home", layout.home}, {"did", (*key)->did()}, {"peerId", peer_id}, {"config", layout.config()},
                {"key", layout.key()}, {"log", layout.db()}});

@@ -14,7 +14,7 @@
 #include "cli/context.h"
 #include "cli/event_text.h"
 #include "events_generated.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
 #include "store/event_names.h"
 #include "store/verify.h"
 
@@ -140,7 +140,7 @@ int Verify(Context& ctx, const std::string& did_flag) {
     Status s = CheckDid("--did", did);
     if (!s.ok()) return Fail(s);
   } else {
-    auto key = node::Keystore::Load(ctx.home().key());
+    auto key = identity::Keystore::Load(ctx.home().key());
     if (key.ok()) did = (*key)->did();
     // An auditor may hold only the log: without a key or --did, checkpoints are checked against the
     // DID each names, which proves integrity but not authorship; say so.

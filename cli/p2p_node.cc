@@ -6,8 +6,8 @@
 
 #include "cli/context.h"
 #include "cli/control_client.h"
-#include "node/p2p/peer_id.h"
-#include "store/crypto.h"
+#include "node/identity/peer_id.h"
+#include "store/base/crypto.h"
 
 namespace sov::cli {
 
@@ -58,9 +58,9 @@ int Identity(Context& ctx) {
     id = *r;
     id.erase("ok");
   } else if (r.status().IsNotFound()) {
-    auto key = node::Keystore::Load(home.key());
+    auto key = identity::Keystore::Load(home.key());
     if (!key.ok()) return Fail(key.status());
-    id = {{"peerId", p2p::PeerId::FromEd25519((*key)->public_key()).ToString()},
+    id = {{"peerId", identity::PeerId::FromEd25519((*key)->public_key()).ToString()},
           {"did", (*key)->did()},
           {"keyFile", home.key()},
           {"listenAddrs", json::array()},

@@ -8,7 +8,7 @@
 #include "cli/context.h"
 #include "cli/control_client.h"
 #include "pipeline/peers_view.h"
-#include "pipeline/rdf_terms.h"
+#include "pipeline/triples/rdf_terms.h"
 
 namespace sov::cli {
 

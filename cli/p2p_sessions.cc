@@ -4,7 +4,8 @@
 
 #include "cli/context.h"
 #include "pipeline/sessions_view.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
+#include "store/base/clock.h"
 
 namespace sov::cli {
 
@@ -36,7 +37,7 @@ int List(Context& ctx, bool all) {
   if (!h.ok()) return Fail(h.status());
   auto sessions = pipeline::ListSessions((*h)->db());
   if (!sessions.ok()) return Fail(sessions.status());
-  const int64_t now = NowNs();
+  const int64_t now = WallClockNs();
   nlohmann::json arr = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : *sessions) {

@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "cli/context.h"
-#include "node/workload.h"
+#include "node/sim/workload.h"
 
 namespace sov::cli {
 

@@ -12,8 +12,8 @@
 #include <optional>
 
 #include "cli/context.h"
-#include "pipeline/triples_export.h"
-#include "pipeline/triples_view.h"
+#include "pipeline/triples/triples_export.h"
+#include "pipeline/triples/triples_view.h"
 
 namespace sov::cli {
 

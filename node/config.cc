@@ -1,6 +1,6 @@
 #include "node/config.h"
 
-#include "node/p2p/multiaddr.h"
+#include "node/p2p/wire/multiaddr.h"
 
 #include <algorithm>
 #include <charconv>
@@ -185,7 +185,7 @@ Result<Config> Config::Load(const std::string& path) {
   return Parse(ss.str(), path);
 }
 
-store::LogOptions Config::ToLogOptions(const store::CheckpointSigner* signer) const {
+store::LogOptions Config::ToLogOptions(const Signer* signer) const {
   store::LogOptions o;
   o.sync = log_sync;
   o.sync_interval = std::chrono::milliseconds(log_sync_interval_ms);

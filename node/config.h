@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "store/event_log.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::node {
 
@@ -36,7 +36,7 @@ struct Config {
   static Result<Config> Parse(std::string_view text, const std::string& origin);
   static Result<Config> Load(const std::string& path);
 
-  store::LogOptions ToLogOptions(const store::CheckpointSigner* signer) const;
+  store::LogOptions ToLogOptions(const Signer* signer) const;
 };
 
 // Paths inside a home directory.

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "pipeline/event_store.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::node {
 

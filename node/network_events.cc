@@ -14,11 +14,6 @@ static_assert(static_cast<int>(p2p::DisconnectCause::kDuplicate) == static_cast<
 static_assert(static_cast<int>(p2p::ConnectFail::kDuplicate) == static_cast<int>(fb::ConnectFailReason::Duplicate));
 static_assert(static_cast<int>(p2p::ConnectFail::kLimitReached) == static_cast<int>(fb::ConnectFailReason::LimitReached));
 
-int64_t WallClockNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 namespace {
 
 std::vector<std::string> Texts(const std::vector<p2p::Multiaddr>& addrs) {

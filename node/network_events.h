@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "node/event_recorder.h"
-#include "node/p2p/host.h"
+#include "node/p2p/swarm/host.h"
+#include "store/base/clock.h"
 
 namespace sov::node {
-
-int64_t WallClockNs();
 
 class NetworkEvents final : public p2p::HostObserver {
  public:

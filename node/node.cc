@@ -10,13 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "node/control_server.h"
+#include "node/gateway/control/control_server.h"
 #include "node/event_recorder.h"
-#include "node/keystore.h"
+#include "node/identity/keystore.h"
 #include "node/network_events.h"
-#include "node/p2p/host.h"
+#include "node/p2p/swarm/host.h"
 #include "pipeline/event_store.h"
-#include "store/crypto.h"
+#include "store/base/crypto.h"
 
 namespace sov::node {
 
@@ -43,20 +43,20 @@ json ConnectionJson(const p2p::ConnectionInfo& c) {
 json Error(const std::string& message) { return {{"ok", false}, {"error", message}}; }
 
 // A peer named by peer id or by did:key.
-Result<p2p::PeerId> ParsePeer(const std::string& text) {
+Result<identity::PeerId> ParsePeer(const std::string& text) {
   if (text.rfind("did:", 0) == 0) {
     auto key = crypto::PublicKeyFromDidKey(text);
     if (!key.ok()) return key.status();
-    return p2p::PeerId::FromEd25519(*key);
+    return identity::PeerId::FromEd25519(*key);
   }
-  return p2p::PeerId::Parse(text);
+  return identity::PeerId::Parse(text);
 }
 
 }  // namespace
 
 struct Node::Impl {
   NodeOptions options;
-  std::unique_ptr<Keystore> key;
+  std::unique_ptr<identity::Keystore> key;
   std::unique_ptr<pipeline::EventStore> store;
   std::unique_ptr<EventRecorder> recorder;
   std::unique_ptr<NetworkEvents> events;
@@ -181,11 +181,11 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
     std::filesystem::create_directories(home.home, ec);
     if (ec) return Status::IOError("creating " + home.home + ": " + ec.message());
     ::chmod(home.home.c_str(), 0700);
-    auto created = Keystore::Create(home.key());
+    auto created = identity::Keystore::Create(home.key());
     if (!created.ok()) return created.status();
     spdlog::info("node: new home at {} (key {})", home.home, home.key());
   }
-  auto key = Keystore::Load(home.key());
+  auto key = identity::Keystore::Load(home.key());
   if (!key.ok()) return key.status();
   impl->key = std::move(*key);
   pipeline::StoreOptions so;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "node/config.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::node {
 

@@ -6,7 +6,7 @@
 #include "pipeline/reputation_view.h"
 #include "pipeline/sessions_view.h"
 #include "pipeline/teams_view.h"
-#include "pipeline/triples_view.h"
+#include "pipeline/triples/triples_view.h"
 #include "pipeline/workspaces_view.h"
 
 namespace sov::pipeline {

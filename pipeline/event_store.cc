@@ -1,7 +1,7 @@
 #include "pipeline/event_store.h"
 
 #include "pipeline/all_views.h"
-#include "store/crypto.h"
+#include "store/base/crypto.h"
 
 namespace sov::pipeline {
 

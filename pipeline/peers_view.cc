@@ -4,6 +4,7 @@
 
 #include "events_generated.h"
 #include "pipeline/view_codec.h"
+#include "store/base/text.h"
 #include "views_generated.h"
 
 namespace sov::pipeline {
@@ -22,15 +23,6 @@ std::vector<std::string> Strings(const StringVector* v) {
 
 // Keys starting with byte 0 (the checkpoint) or 1 (the connected set) are not peers.
 bool IsPeerKey(std::string_view key) { return !key.empty() && key[0] != '\0' && key[0] != '\x01'; }
-
-// `s` cut to at most `max` bytes, never inside a UTF-8 sequence.
-std::string Clip(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-  return s;
-}
 
 // Appends `address` unless empty, too long or already known, then drops the oldest beyond the bound.
 void AddAddress(std::vector<std::string>& addresses, const std::string& address) {

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "store/bytes.h"
-#include "store/crypto.h"
+#include "store/base/bytes.h"
+#include "store/base/crypto.h"
 #include "views_generated.h"
 
 namespace sov::pipeline {

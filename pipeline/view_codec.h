@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "store/db.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::pipeline {
 

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "events_generated.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
 #include "store/envelope.h"
 #include "store/log_format.h"
 

@@ -14,7 +14,8 @@
 
 #include "store/db.h"
 #include "store/log_reader.h"
-#include "store/status.h"
+#include "store/base/signer.h"
+#include "store/base/status.h"
 
 namespace sov::store {
 
@@ -25,14 +26,6 @@ enum class SyncPolicy {
 };
 Result<SyncPolicy> ParseSyncPolicy(std::string_view name);
 const char* SyncPolicyName(SyncPolicy p);
-
-// Signs checkpoints. Implemented by the node's keystore; the log never sees the secret key.
-class CheckpointSigner {
- public:
-  virtual ~CheckpointSigner() = default;
-  virtual const std::string& did() const = 0;
-  virtual std::string Sign(std::string_view message) const = 0;  // 64-byte Ed25519 signature
-};
 
 // Called on the writer thread with each group of sealed records, before the batch is written.
 // It may read committed state from the Db and must put all its writes into `batch`. A non-OK status
@@ -47,7 +40,7 @@ struct LogOptions {
   SyncPolicy sync = SyncPolicy::kAlways;
   std::chrono::milliseconds sync_interval{100};  // kBatch only
   uint64_t checkpoint_interval = 10000;          // records between signed checkpoints (at an append boundary); 0 = never
-  const CheckpointSigner* signer = nullptr;      // no signer = no checkpoints
+  const Signer* signer = nullptr;      // no signer = no checkpoints
   size_t max_group_records = 8192;
 };
 

@@ -1,8 +1,8 @@
 #include "store/log_format.h"
 
 #include "events_generated.h"
-#include "store/bytes.h"
-#include "store/crypto.h"
+#include "store/base/bytes.h"
+#include "store/base/crypto.h"
 
 namespace sov::store {
 

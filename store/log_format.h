@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::fb {
 struct Envelope;

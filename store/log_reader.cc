@@ -1,7 +1,7 @@
 #include "store/log_reader.h"
 
 #include "events_generated.h"
-#include "store/bytes.h"
+#include "store/base/bytes.h"
 
 namespace sov::store {
 

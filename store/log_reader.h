@@ -9,7 +9,7 @@
 
 #include "store/db.h"
 #include "store/log_format.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::store {
 

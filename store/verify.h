@@ -7,7 +7,7 @@
 #include <string>
 
 #include "store/db.h"
-#include "store/status.h"
+#include "store/base/status.h"
 
 namespace sov::store {
 

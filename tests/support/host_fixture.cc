@@ -8,8 +8,8 @@
 #include <random>
 #include <sstream>
 
-#include "node/p2p/multistream.h"
-#include "store/crypto.h"
+#include "node/p2p/transport/multistream.h"
+#include "store/base/crypto.h"
 
 namespace sov::testing {
 
@@ -18,28 +18,28 @@ using p2p::ConnectFailName;
 using p2p::DisconnectCauseName;
 using p2p::Task;
 
-std::unique_ptr<p2p::KeyPairIdentity> TestIdentity(uint8_t seed) {
+std::unique_ptr<identity::KeyPairSigner> TestIdentity(uint8_t seed) {
   EXPECT_TRUE(crypto::Init().ok());
   auto kp = crypto::KeyPairFromSeed(std::string(32, static_cast<char>(seed)));
   EXPECT_TRUE(kp.ok()) << kp.status().ToString();
-  return std::make_unique<p2p::KeyPairIdentity>(std::move(*kp));
+  return std::make_unique<identity::KeyPairSigner>(std::move(*kp));
 }
 
 // ---- RecordingObserver ----
 
-size_t RecordingObserver::ConnectedTo(const p2p::PeerId& peer) const {
+size_t RecordingObserver::ConnectedTo(const identity::PeerId& peer) const {
   size_t n = 0;
   for (const auto& c : connected) n += c.peer == peer;
   return n;
 }
 
-size_t RecordingObserver::IdentifiedBy(const p2p::PeerId& peer) const {
+size_t RecordingObserver::IdentifiedBy(const identity::PeerId& peer) const {
   size_t n = 0;
   for (const auto& c : identified) n += c.peer == peer;
   return n;
 }
 
-size_t RecordingObserver::DisconnectedFrom(const p2p::PeerId& peer) const {
+size_t RecordingObserver::DisconnectedFrom(const identity::PeerId& peer) const {
   size_t n = 0;
   for (const auto& d : disconnected) n += d.info.peer == peer;
   return n;
@@ -185,7 +185,7 @@ Task<Result<std::shared_ptr<ByteStream>>> Select(std::shared_ptr<ByteStream> str
   co_return p2p::WithLeftover(std::move(stream), std::move(negotiated->leftover));
 }
 
-Task<Result<RawConnection>> RawUpgrade(p2p::Executor ex, p2p::Multiaddr target, const p2p::Identity& identity) {
+Task<Result<RawConnection>> RawUpgrade(p2p::Executor ex, p2p::Multiaddr target, const Signer& identity) {
   RawConnection out;
   auto tcp = co_await DialTcp(ex, target);
   if (!tcp.ok()) co_return tcp.status();

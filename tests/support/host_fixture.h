@@ -21,12 +21,12 @@
 #include <string_view>
 #include <vector>
 
-#include "node/p2p/async.h"
-#include "node/p2p/byte_stream.h"
-#include "node/p2p/host.h"
-#include "node/p2p/identity.h"
-#include "node/p2p/noise_connection.h"
-#include "node/p2p/tcp_stream.h"
+#include "node/p2p/transport/async.h"
+#include "node/p2p/transport/byte_stream.h"
+#include "node/p2p/swarm/host.h"
+#include "node/identity/key_pair_signer.h"
+#include "node/p2p/transport/noise_connection.h"
+#include "node/p2p/transport/tcp_stream.h"
 
 namespace sov::p2p {
 // Readable enum values in assertion messages.
@@ -39,7 +39,7 @@ namespace sov::testing {
 using namespace std::chrono_literals;
 
 // An Ed25519 identity from the 32-byte seed {seed, seed, ...}.
-std::unique_ptr<p2p::KeyPairIdentity> TestIdentity(uint8_t seed);
+std::unique_ptr<identity::KeyPairSigner> TestIdentity(uint8_t seed);
 
 // Records every observer callback, in order.
 class RecordingObserver final : public p2p::HostObserver {
@@ -70,9 +70,9 @@ class RecordingObserver final : public p2p::HostObserver {
   void OnIdentified(const p2p::ConnectionInfo& info) override { identified.push_back(info); }
 
   // How many events concern `peer`.
-  size_t ConnectedTo(const p2p::PeerId& peer) const;
-  size_t IdentifiedBy(const p2p::PeerId& peer) const;
-  size_t DisconnectedFrom(const p2p::PeerId& peer) const;
+  size_t ConnectedTo(const identity::PeerId& peer) const;
+  size_t IdentifiedBy(const identity::PeerId& peer) const;
+  size_t DisconnectedFrom(const identity::PeerId& peer) const;
   // Every event, one per line (for failure messages).
   std::string Dump() const;
 
@@ -82,12 +82,12 @@ class RecordingObserver final : public p2p::HostObserver {
 };
 
 struct TestHost {
-  std::unique_ptr<p2p::KeyPairIdentity> identity;
+  std::unique_ptr<identity::KeyPairSigner> identity;
   RecordingObserver observer;
   std::unique_ptr<p2p::Host> host;
   bool shut_down = false;
 
-  const p2p::PeerId& id() const { return host->peer_id(); }
+  const identity::PeerId& id() const { return host->peer_id(); }
   p2p::Multiaddr listen_addr() const { return host->listen_addrs().at(0); }
   p2p::Multiaddr addr() const { return listen_addr().WithPeerId(id()); }  // .../p2p/<id>
   uint16_t port() const;
@@ -177,7 +177,7 @@ struct RawConnection {
 };
 // TCP, mss /noise, Noise XX as the initiator with `identity` (checking the peer id in `target`),
 // mss /yamux/1.0.0: the listener now runs a yamux session on it; the test writes raw frames.
-p2p::Task<Result<RawConnection>> RawUpgrade(p2p::Executor ex, p2p::Multiaddr target, const p2p::Identity& identity);
+p2p::Task<Result<RawConnection>> RawUpgrade(p2p::Executor ex, p2p::Multiaddr target, const Signer& identity);
 
 // Reads until the peer closes or the connection breaks; returns the number of bytes read.
 p2p::Task<size_t> ReadUntilClosed(std::shared_ptr<p2p::ByteStream> stream);

@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "store/crypto.h"
+#include "store/base/crypto.h"
 
 namespace sov::testing {
 
@@ -32,14 +32,14 @@ int64_t T(int64_t seconds, int64_t day) {
   return (kEpoch + day * 86400 + seconds) * 1000000000LL;
 }
 
-std::unique_ptr<node::Keystore> TestKey(const std::string& dir, int n) {
+std::unique_ptr<identity::Keystore> TestKey(const std::string& dir, int n) {
   std::string seed(32, static_cast<char>(n));
-  auto k = node::Keystore::CreateFromSeed(dir + "/node" + std::to_string(n) + ".key", seed);
+  auto k = identity::Keystore::CreateFromSeed(dir + "/node" + std::to_string(n) + ".key", seed);
   EXPECT_TRUE(k.ok()) << k.status().ToString();
   return k.ok() ? std::move(*k) : nullptr;
 }
 
-std::unique_ptr<pipeline::EventStore> OpenStore(const std::string& path, const node::Keystore* key,
+std::unique_ptr<pipeline::EventStore> OpenStore(const std::string& path, const identity::Keystore* key,
                                                 uint64_t checkpoint_interval, store::SyncPolicy sync) {
   pipeline::StoreOptions o;
   o.create_if_missing = true;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "node/keystore.h"
+#include "node/identity/keystore.h"
 #include "pipeline/event_store.h"
 #include "store/envelope.h"
 
@@ -33,10 +33,10 @@ std::string TestDid(int n);
 int64_t T(int64_t seconds, int64_t day = 0);
 
 // A keystore with a fixed seed (n) in `dir`.
-std::unique_ptr<node::Keystore> TestKey(const std::string& dir, int n = 1);
+std::unique_ptr<identity::Keystore> TestKey(const std::string& dir, int n = 1);
 
 // Opens (creating) a store at `path` signed by `key`, checkpoint every `checkpoint_interval`.
-std::unique_ptr<pipeline::EventStore> OpenStore(const std::string& path, const node::Keystore* key,
+std::unique_ptr<pipeline::EventStore> OpenStore(const std::string& path, const identity::Keystore* key,
                                                 uint64_t checkpoint_interval = 1000,
                                                 store::SyncPolicy sync = store::SyncPolicy::kNone);
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "events_generated.h"
-#include "pipeline/triples_export.h"
-#include "pipeline/triples_view.h"
+#include "pipeline/triples/triples_export.h"
+#include "pipeline/triples/triples_view.h"
 #include "support/test_util.h"
 namespace sov::triples_test {
 

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "node/keystore.h"
+#include "node/identity/keystore.h"
 #include "pipeline/event_store.h"
 #include "store/envelope.h"
 
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: crash_child DB KEY THREADS\n");
     return 2;
   }
-  auto key = sov::node::Keystore::Load(argv[2]);
+  auto key = sov::identity::Keystore::Load(argv[2]);
   if (!key.ok()) {
     std::fprintf(stderr, "%s\n", key.status().ToString().c_str());
     return 1;

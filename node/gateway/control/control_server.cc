@@ -1,0 +1,99 @@
+#include "node/gateway/control/control_server.h"
+
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <asio/local/stream_protocol.hpp>
+#include <asio/read_until.hpp>
+#include <asio/streambuf.hpp>
+#include <asio/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace sov::node {
+
+using asio::local::stream_protocol;
+
+struct ControlServer::Impl {
+  p2p::Executor ex;
+  Handler handler;
+  stream_protocol::acceptor acceptor;
+  bool closed = false;
+
+  Impl(p2p::Executor e, Handler h) : ex(e), handler(std::move(h)), acceptor(e) {}
+
+  p2p::Task<void> AcceptLoop() {
+    while (!closed) {
+      auto [ec, socket] = co_await acceptor.async_accept(p2p::kUseAwaitable);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || closed) co_return;
+        spdlog::warn("control: accept failed: {}", ec.message());
+        continue;
+      }
+      p2p::Spawn(ex, Serve(std::make_shared<stream_protocol::socket>(std::move(socket))), "control client");
+    }
+  }
+
+  p2p::Task<void> Serve(std::shared_ptr<stream_protocol::socket> socket) {
+    asio::streambuf buffer(kMaxControlRequest);
+    for (;;) {
+      auto [ec, n] = co_await asio::async_read_until(*socket, buffer, '\n', p2p::kUseAwaitable);
+      if (ec == asio::error::not_found) {
+        nlohmann::json too_long = {{"ok", false}, {"error", "request longer than 64 KiB"}};
+        co_await Reply(*socket, too_long);
+        co_return;
+      }
+      if (ec) co_return;  // the client went away
+      std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + static_cast<long>(n));
+      buffer.consume(n);
+      nlohmann::json request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      nlohmann::json response;
+      if (request.is_discarded() || !request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
+        response = {{"ok", false}, {"error", "a request is one JSON object with a string \"cmd\""}};
+      } else {
+        response = co_await handler(request);
+      }
+      if (!co_await Reply(*socket, response)) co_return;
+    }
+  }
+
+  p2p::Task<bool> Reply(stream_protocol::socket& socket, const nlohmann::json& response) {
+    std::string out = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), p2p::kUseAwaitable);
+    co_return !ec;
+  }
+};
+
+ControlServer::ControlServer(p2p::Executor ex, std::string path, Handler handler)
+    : impl_(std::make_unique<Impl>(ex, std::move(handler))), path_(std::move(path)) {}
+
+ControlServer::~ControlServer() { Close(); }
+
+Status ControlServer::Start() {
+  if (path_.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return Status::InvalidArgument("control socket path too long for a Unix socket (" + std::to_string(path_.size()) +
+                                   " bytes): " + path_);
+  }
+  ::unlink(path_.c_str());  // a stale socket of a node that died; the log's lock says none is running
+  std::error_code ec;
+  mode_t old_mask = ::umask(0177);  // created 0600 from the start: no window where others could connect
+  impl_->acceptor.open(stream_protocol(), ec);
+  if (!ec) impl_->acceptor.bind(stream_protocol::endpoint(path_), ec);
+  ::umask(old_mask);
+  if (!ec) impl_->acceptor.listen(16, ec);
+  if (ec) return Status::IOError("control socket " + path_ + ": " + ec.message());
+  ::chmod(path_.c_str(), 0600);
+  p2p::Spawn(impl_->ex, impl_->AcceptLoop(), "control accept loop");
+  return Status::OK();
+}
+
+void ControlServer::Close() {
+  if (impl_->closed) return;
+  impl_->closed = true;
+  std::error_code ec;
+  impl_->acceptor.close(ec);
+  ::unlink(path_.c_str());
+}
+
+}  // namespace sov::node
