@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "events_generated.h"
+#include "pipeline/peers_view.h"
+#include "store/base/text.h"
 #include "store/envelope.h"
 
 namespace sov::node {
@@ -35,14 +37,14 @@ void NetworkEvents::OnDisconnected(const p2p::ConnectionInfo& c, p2p::Disconnect
   store::EnvelopeBuilder b;
   auto p = fb::CreatePeerDisconnectedDirect(b.fbb(), c.did.c_str(), c.peer.ToString().c_str(),
                                             static_cast<fb::DisconnectReason>(cause), c.remote_addr.ToString().c_str(),
-                                            detail.substr(0, 512).c_str());
+                                            Clip(detail, store::kMaxEventDetailBytes).c_str());
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDisconnected, p.Union()));
 }
 
 void NetworkEvents::OnDialFailed(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
                                  const std::string& error) {
   store::EnvelopeBuilder b;
-  auto p = fb::CreatePeerDialFailedDirect(b.fbb(), peer_id.c_str(), address.c_str(), error.substr(0, 512).c_str(),
+  auto p = fb::CreatePeerDialFailedDirect(b.fbb(), peer_id.c_str(), address.c_str(), Clip(error, store::kMaxEventDetailBytes).c_str(),
                                           static_cast<fb::ConnectFailReason>(reason));
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDialFailed, p.Union()));
 }
@@ -51,14 +53,14 @@ void NetworkEvents::OnInboundRejected(const std::string& address, const std::str
                                       const std::string& error) {
   store::EnvelopeBuilder b;
   auto p = fb::CreateConnectionRejectedDirect(b.fbb(), address.c_str(), peer_id.c_str(),
-                                              static_cast<fb::ConnectFailReason>(reason), error.substr(0, 512).c_str());
+                                              static_cast<fb::ConnectFailReason>(reason), Clip(error, store::kMaxEventDetailBytes).c_str());
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::ConnectionRejected, p.Union()));
 }
 
 void NetworkEvents::OnIdentified(const p2p::ConnectionInfo& c) {
   store::EnvelopeBuilder b;
   auto& fbb = b.fbb();
-  std::vector<std::string> protocols(c.protocols.begin(), c.protocols.begin() + std::min<size_t>(c.protocols.size(), 64));
+  std::vector<std::string> protocols(c.protocols.begin(), c.protocols.begin() + std::min(c.protocols.size(), pipeline::kMaxPeerProtocols));
   auto listen = Texts(c.listen_addrs);
   if (listen.size() > 16) listen.resize(16);
   auto protocols_off = fbb.CreateVectorOfStrings(protocols);

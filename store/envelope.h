@@ -14,6 +14,9 @@
 
 namespace sov::store {
 
+// The longest error or detail text an event carries, in bytes (cut on a UTF-8 boundary with Clip).
+inline constexpr size_t kMaxEventDetailBytes = 512;
+
 class EnvelopeBuilder {
  public:
   explicit EnvelopeBuilder(size_t initial_bytes = 512) : fbb_(initial_bytes) {}

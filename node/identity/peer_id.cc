@@ -9,6 +9,7 @@
 #include "store/base/protobuf.h"
 #include "store/base/varint.h"
 #include "store/base/crypto.h"
+#include "store/base/text.h"
 
 namespace sov::identity {
 namespace {
@@ -19,6 +20,7 @@ constexpr size_t kMaxInlineKeyBytes = 42;
 constexpr uint64_t kCidVersion1 = 1;
 constexpr uint64_t kLibp2pKeyCodec = 0x72;
 constexpr size_t kMaxPeerIdText = 256;
+constexpr size_t kQuotedPeerIdBytes = 80;  // how much of a bad peer id an error quotes
 
 std::string HexCode(uint64_t code) {
   char buf[24];
@@ -152,7 +154,7 @@ Result<PeerId> PeerId::FromBytes(std::string_view multihash) {
 }
 
 Result<PeerId> PeerId::Parse(std::string_view text) {
-  const std::string quoted = "peer id \"" + std::string(text.substr(0, 80)) + (text.size() > 80 ? "…" : "") + "\"";
+  const std::string quoted = "peer id \"" + std::string(Utf8Prefix(text, kQuotedPeerIdBytes)) + (text.size() > kQuotedPeerIdBytes ? "…" : "") + "\"";
   if (text.empty()) return Status::InvalidArgument("peer id is empty");
   if (text.size() > kMaxPeerIdText) {
     return Status::InvalidArgument(quoted + ": " + std::to_string(text.size()) + " characters is too long");

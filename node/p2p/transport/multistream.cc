@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "store/base/text.h"
 #include "store/base/varint.h"
 
 namespace sov::p2p {
 namespace {
+
+// How much of a peer's unexpected message an error quotes.
+constexpr size_t kErrorExcerptBytes = 64;
 
 // Buffers reads so that messages split or merged by TCP parse the same, and what follows the last
 // message is handed on.
@@ -51,7 +55,7 @@ class MessageReader {
 Status CheckHeader(const std::string& message) {
   if (message == kMultistreamHeader) return Status::OK();
   return Status::Corruption(fmt::format("multistream: expected header {} but got \"{}\"", kMultistreamHeader,
-                                        message.substr(0, 64)));
+                                        Clip(message, kErrorExcerptBytes)));
 }
 
 }  // namespace
@@ -80,7 +84,7 @@ Task<Result<Negotiated>> SelectProtocol(ByteStream& stream, const std::vector<st
     if (*reply == protocols[i]) co_return Negotiated{protocols[i], reader.TakeLeftover()};
     if (*reply != "na") {
       co_return Status::Corruption(fmt::format("multistream: proposed {} but the peer answered \"{}\"", protocols[i],
-                                               reply->substr(0, 64)));
+                                               Clip(*reply, kErrorExcerptBytes)));
     }
   }
   std::string all;
