@@ -22,19 +22,11 @@
 #include "node/p2p/transport/byte_stream.h"
 #include "node/identity/key_pair_signer.h"
 #include "node/p2p/wire/multiaddr.h"
-#include "node/identity/peer_id.h"
+#include "node/p2p/wire/peer_names.h"
 #include "node/p2p/transport/yamux.h"
 #include "store/base/status.h"
 
 namespace sov::p2p {
-
-// Peer identities come from node/identity; the p2p layers name them unqualified.
-using identity::DecodePublicKey;
-using identity::EncodeEd25519PublicKey;
-using identity::EncodePublicKey;
-using identity::KeyType;
-using identity::PeerId;
-using identity::PublicKeyProto;
 
 inline constexpr std::string_view kIdentifyProtocol = "/ipfs/id/1.0.0";
 inline constexpr std::string_view kPingProtocol = "/ipfs/ping/1.0.0";

@@ -9,18 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "node/identity/peer_id.h"
+#include "node/p2p/wire/peer_names.h"
 #include "store/base/status.h"
 
 namespace sov::p2p {
-
-// Peer identities come from node/identity; the p2p layers name them unqualified.
-using identity::DecodePublicKey;
-using identity::EncodeEd25519PublicKey;
-using identity::EncodePublicKey;
-using identity::KeyType;
-using identity::PeerId;
-using identity::PublicKeyProto;
 
 enum class MultiaddrProtocol : uint32_t {
   kIp4 = 0x04, kTcp = 0x06, kUdp = 0x0111, kDns = 0x35, kDns4 = 0x36, kDns6 = 0x37, kIp6 = 0x29,

@@ -21,18 +21,10 @@
 #include <vector>
 
 #include "node/identity/key_pair_signer.h"
-#include "node/identity/peer_id.h"
+#include "node/p2p/wire/peer_names.h"
 #include "store/base/status.h"
 
 namespace sov::p2p {
-
-// Peer identities come from node/identity; the p2p layers name them unqualified.
-using identity::DecodePublicKey;
-using identity::EncodeEd25519PublicKey;
-using identity::EncodePublicKey;
-using identity::KeyType;
-using identity::PeerId;
-using identity::PublicKeyProto;
 
 inline constexpr size_t kNoiseMaxMessage = 65535;
 inline constexpr size_t kNoiseTagBytes = 16;
