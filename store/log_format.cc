@@ -25,7 +25,7 @@ std::string CheckpointMessage(uint64_t checkpoint_seq, std::string_view chain_ha
 
 Result<RecordView> DecodeRecord(uint64_t seq, std::string_view bytes) {
   const std::string where = "log record " + std::to_string(seq);
-  if (bytes.size() > kMaxRecordBytes) return Status::Corruption(where + ": larger than the 16 MiB record limit");
+  if (bytes.size() > kMaxRecordBytes) return Status::Corruption(where + ": larger than the " + std::to_string(kMaxRecordBytes) + "-byte record limit");
   if (bytes.size() < kChainHashBytes + 8) return Status::Corruption(where + ": too short to hold an event");
   RecordView v;
   v.seq = seq;
@@ -43,7 +43,10 @@ Result<RecordView> DecodeRecord(uint64_t seq, std::string_view bytes) {
 }
 
 Status CheckEnvelope(std::string_view envelope_bytes) {
-  if (envelope_bytes.size() > kMaxRecordBytes - 1024) return Status::InvalidArgument("event larger than 16 MiB");
+  if (envelope_bytes.size() > kMaxEventBytes) {
+    return Status::InvalidArgument("event of " + std::to_string(envelope_bytes.size()) + " bytes is larger than the " +
+                                   std::to_string(kMaxEventBytes) + "-byte limit");
+  }
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(envelope_bytes.data()), envelope_bytes.size());
   if (!fb::VerifyEnvelopeBuffer(verifier)) return Status::InvalidArgument("event fails FlatBuffers verification");
   auto* env = fb::GetEnvelope(envelope_bytes.data());

@@ -21,6 +21,8 @@ inline constexpr const char* kMetaFormat = "format";          // kFormatVersion
 inline constexpr const char* kMetaLastCheckpoint = "last_checkpoint";  // be64 seq of the last checkpoint event
 inline constexpr const char* kFormatVersion = "sov-log/1";
 inline constexpr size_t kMaxRecordBytes = 16u << 20;  // a record larger than this is corrupt by definition
+// The largest event an append accepts: room is left for the chain hash and the sealed sequence.
+inline constexpr size_t kMaxEventBytes = kMaxRecordBytes - 1024;
 
 // hash[n] = BLAKE2b-256(hash[n-1] || be64(n) || envelope bytes); hash[0] = 32 zero bytes.
 std::string ChainHash(std::string_view prev_hash, uint64_t seq, std::string_view envelope_bytes);
