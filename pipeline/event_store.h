@@ -16,10 +16,15 @@
 namespace sov::pipeline {
 
 struct StoreOptions {
+  // Create the database when the directory holds none (only `sov init` and tests ask for it).
   bool create_if_missing = false;
-  bool views = true;  // false: append without projecting (views catch up at the next open with views)
+  // false: append without projecting (the views catch up at the next open with views on).
+  bool views = true;
+  // The log's sync policy, checkpoints and signer.
   store::LogOptions log;
+  // Memtable budget of each column family, in bytes (config `store.write_buffer_mb`).
   size_t write_buffer_bytes = 64u << 20;
+  // Called while lagging views catch up at open (records done, records in all); may be empty.
   ProgressFn catch_up_progress;
 };
 

@@ -37,10 +37,16 @@ class BatchHook {
 };
 
 struct LogOptions {
+  // When an append is durable (config `log.sync`).
   SyncPolicy sync = SyncPolicy::kAlways;
-  std::chrono::milliseconds sync_interval{100};  // kBatch only
-  uint64_t checkpoint_interval = 10000;          // records between signed checkpoints (at an append boundary); 0 = never
-  const Signer* signer = nullptr;      // no signer = no checkpoints
+  // With kBatch: the longest time between two fsyncs of the WAL (config `log.sync_interval_ms`).
+  std::chrono::milliseconds sync_interval{100};
+  // Records between two signed checkpoints, placed at an append boundary; 0 = only at clean close
+  // (config `log.checkpoint_interval`).
+  uint64_t checkpoint_interval = 10000;
+  // Signs checkpoints with the node's key; null = no checkpoints. Not owned; must outlive the log.
+  const Signer* signer = nullptr;
+  // Group commit: the writer thread coalesces at most this many waiting records into one batch.
   size_t max_group_records = 8192;
 };
 
