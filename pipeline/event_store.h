@@ -24,7 +24,7 @@ struct StoreOptions {
   store::LogOptions log;
   // Memtable budget of each column family, in bytes (config `store.write_buffer_mb`).
   size_t write_buffer_bytes = 64u << 20;
-  // Called while lagging views catch up at open (records done, records in all); may be empty.
+  // Called while lagging views catch up at open (view, records done, records to fold); may be empty.
   ProgressFn catch_up_progress;
 };
 
