@@ -2,6 +2,7 @@
 
 #include "pipeline/all_views.h"
 #include "store/base/crypto.h"
+#include "store/log_open.h"
 
 namespace sov::pipeline {
 
@@ -25,7 +26,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& path, co
   dbo.create_if_missing = options.create_if_missing;
   dbo.column_families = AllFamilies(projectors);
   dbo.write_buffer_bytes = options.write_buffer_bytes;
-  auto db = store::Db::Open(path, dbo);
+  auto db = store::OpenLogDb(path, dbo);
   if (!db.ok()) return db.status();
   std::unique_ptr<EventStore> s(new EventStore());
   s->db_ = std::move(*db);
@@ -49,7 +50,7 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& pa
   dbo.mode = store::DbMode::kSecondary;
   dbo.secondary_path = secondary_dir;
   dbo.column_families = AllFamilies(MakeAllProjectors());
-  auto db = store::Db::Open(path, dbo);
+  auto db = store::OpenLogDb(path, dbo);
   if (!db.ok()) return db.status();
   std::unique_ptr<EventStore> s(new EventStore());
   s->db_ = std::move(*db);

@@ -1,5 +1,6 @@
 #include "store/db.h"
 
+#include "store/chain_witness.h"
 #include "store/rocksdb_options.h"
 
 #include <rocksdb/db.h>
@@ -9,7 +10,9 @@
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 
 namespace sov::store {
@@ -98,6 +101,67 @@ size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
 Db::Db(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Db::~Db() = default;
 
+namespace {
+
+// A directory RocksDB would create a fresh database in although it holds files: CURRENT (the
+// pointer to the live MANIFEST) is gone. Creating one there would make RocksDB delete the tables.
+Status RefuseDirectoryWithoutCurrent(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return Status::OK();
+  if (std::filesystem::exists(path + "/CURRENT", ec)) return Status::OK();
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name != "LOCK" && name.rfind("LOG", 0) != 0) names.push_back(name);
+  }
+  if (names.empty()) return Status::OK();
+  std::sort(names.begin(), names.end());
+  std::string some;
+  for (size_t i = 0; i < names.size() && i < 4; ++i) some += (i ? ", " : "") + names[i];
+  if (names.size() > 4) some += ", ...";
+  return Status::Corruption("the log at " + path + " has no CURRENT file but holds " + std::to_string(names.size()) +
+                            " other files (" + some + "): it is not a valid database, and sov will not create a new "
+                            "log over it. Restore it from a backup (`sov log restore`) or move the directory away; "
+                            "nothing was changed");
+}
+
+std::string SizeText(uintmax_t bytes) {
+  char buf[32];
+  if (bytes >= (1u << 20)) {
+    std::snprintf(buf, sizeof(buf), "%.1f MiB", static_cast<double>(bytes) / (1u << 20));
+  } else if (bytes >= 1024) {
+    std::snprintf(buf, sizeof(buf), "%.1f KiB", static_cast<double>(bytes) / 1024);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%ju bytes", bytes);
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::vector<std::string> Db::DescribeWalFiles(const std::string& path) {
+  std::vector<std::filesystem::path> wals;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    if (e.path().extension() == ".log") wals.push_back(e.path());
+  }
+  std::sort(wals.begin(), wals.end());
+  std::vector<std::string> out;
+  for (const auto& w : wals) out.push_back(w.filename().string() + " (" + SizeText(std::filesystem::file_size(w, ec)) + ")");
+  return out;
+}
+
+namespace {
+
+Status DescribeWalDamage(const rocksdb::Status& s, const std::string& path) {
+  std::string wals;
+  for (const auto& w : Db::DescribeWalFiles(path)) wals += (wals.empty() ? "" : ", ") + w;
+  return Status::Corruption("the write-ahead log of " + path + " is damaged (" + s.ToString() + "; WAL files: " +
+                            (wals.empty() ? "none" : wals) + ")");
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->path = path;
@@ -105,8 +169,15 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rep->names = options.column_families;
 
   rocksdb::DBOptions dbo = SovDbOptions();
-  dbo.create_if_missing = options.create_if_missing;
+  dbo.create_if_missing = options.create_if_missing && options.mode == DbMode::kPrimary;
   dbo.create_missing_column_families = options.mode == DbMode::kPrimary;
+  // Recovery stops at damage instead of silently dropping every record after it (RocksDB's default,
+  // kPointInTimeRecovery). Only an incomplete last record, torn by a crash while it was written and
+  // so never acknowledged under sync=always, is tolerated. Salvage reads up to the damage.
+  dbo.wal_recovery_mode = options.mode == DbMode::kSalvage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                                           : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // Closed WALs are recorded in the MANIFEST, so a missing or truncated one is found at open.
+  dbo.track_and_verify_wals_in_manifest = options.mode == DbMode::kPrimary;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   auto cfo = FamilyOptions(options);
@@ -117,6 +188,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.mode == DbMode::kPrimary) {
+    SOV_RETURN_IF_ERROR(RefuseDirectoryWithoutCurrent(path));
     if (!options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
       return Status::NotFound("no log at " + path + " (run `sov init` first)");
     }
@@ -137,6 +209,10 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
       s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
     }
     if (IsLockError(s)) return Status::Busy("the log at " + path + " is held by another process");
+    if (s.IsCorruption()) return DescribeWalDamage(s, path);
+  } else if (options.mode == DbMode::kSalvage) {
+    if (!std::filesystem::exists(path + "/CURRENT")) return Status::NotFound("no log at " + path);
+    s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handles, &raw);
   } else {
     dbo.max_open_files = -1;
     std::error_code ec;
@@ -234,7 +310,9 @@ Status Db::RestoreLatestBackup(const std::string& backup_dir, const std::string&
   auto s = rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &be);
   if (!s.ok()) return FromRocks(s, "opening backup directory " + backup_dir);
   std::unique_ptr<rocksdb::BackupEngineReadOnly> owned(be);
-  return FromRocks(owned->RestoreDBFromLatestBackup(db_path, db_path), "restoring into " + db_path);
+  SOV_RETURN_IF_ERROR(FromRocks(owned->RestoreDBFromLatestBackup(db_path, db_path), "restoring into " + db_path));
+  // The restored log is older than the one it replaces: the old witness does not apply to it.
+  return RemoveWitness(db_path);
 }
 
 uint64_t Db::EstimateKeys(Cf cf) const {

@@ -19,6 +19,9 @@ using Cf = uint32_t;  // index of a column family in DbOptions::column_families
 enum class DbMode {
   kPrimary,    // the single writer; fails with Busy if another process holds the database
   kSecondary,  // follows a primary (running or not); call CatchUp() to see its newer writes
+  // Read-only, recovering the WAL only up to its first damaged record and writing nothing: to tell
+  // how much of a damaged log is intact. Never used to serve appends.
+  kSalvage,
 };
 
 struct DbOptions {
@@ -69,7 +72,10 @@ class Iterator {
 class Db {
  public:
   // Errors name the path; a database held by another process gives
-  // Busy("the log at <path> is held by another process").
+  // Busy("the log at <path> is held by another process"). A primary never recovers past damage in
+  // the WAL (Corruption, naming the WAL files; nothing is changed on disk) and never creates a
+  // database in a directory that holds files but no CURRENT (Corruption): only a missing or empty
+  // directory is created, and only with create_if_missing.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options);
   ~Db();
   Db(const Db&) = delete;
@@ -99,6 +105,9 @@ class Db {
   // Estimated number of keys / live bytes in a family (RocksDB properties).
   uint64_t EstimateKeys(Cf cf) const;
   uint64_t EstimateLiveBytes(Cf cf) const;
+
+  // The write-ahead log files of the database at `path` ("000012.log (1.2 MiB)", oldest first).
+  static std::vector<std::string> DescribeWalFiles(const std::string& path);
 
  private:
   struct Rep;

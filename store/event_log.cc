@@ -3,11 +3,13 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <thread>
 
 #include "events_generated.h"
 #include "store/base/bytes.h"
+#include "store/chain_witness.h"
 #include "store/envelope.h"
 #include "store/log_format.h"
 
@@ -42,6 +44,7 @@ struct Request {
 struct WrittenGroup {
   std::vector<Request*> requests;
   uint64_t last_seq = 0;
+  std::optional<ChainWitness> signed_checkpoint;  // the last checkpoint this group carries
 };
 
 const fb::Envelope* RecordEnvelopeOf(const std::string& record_bytes) { return fb::GetEnvelope(record_bytes.data()); }
@@ -64,6 +67,10 @@ struct EventLog::Impl {
   bool syncer_stopping = false;
   bool closed = false;
   Status failed;            // after a failed fsync nothing more is acknowledged
+  // The latest checkpoint written (guarded by mu), and the latest one the witness file names
+  // (syncing threads only: the writer for batch/none, the syncer for always).
+  std::optional<ChainWitness> last_signed;
+  uint64_t witnessed_seq = 0;
   LogHead head;             // guarded by mu; written by the writer thread
   uint64_t durable_seq = 0; // guarded by mu; what subscribers may see
   std::thread writer;
@@ -76,7 +83,11 @@ struct EventLog::Impl {
   void SyncLoop();
   // Writer-thread only.
   void Run();
-  Status CommitGroup(std::vector<Request*>& group);
+  // Writes the group; `signed_checkpoint` gets the last checkpoint it carries, `synced` whether it
+  // fsynced the WAL (sync=batch at the end of an interval).
+  Status CommitGroup(std::vector<Request*>& group, std::optional<ChainWitness>* signed_checkpoint, bool* synced);
+  // After an fsync that made `checkpoint` durable: the witness file names it (if it is newer).
+  Status Witness(const std::optional<ChainWitness>& checkpoint);
   // A log.checkpoint_signed envelope signing (checkpoint_seq, chain_hash), timed like the record it signs.
   std::string MakeCheckpointEnvelope(uint64_t checkpoint_seq, const std::string& chain_hash, int64_t ts) const;
 };
@@ -97,6 +108,9 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(Db* db, const LogOptions& optio
   if (!head.ok()) return head.status();
   impl->head = *head;
   impl->durable_seq = head->seq;
+  auto witness = ReadWitness(db->path());
+  if (!witness.ok()) return witness.status();
+  if (witness->has_value()) impl->witnessed_seq = (*witness)->seq;
 
   auto meta_cf = impl->reader.meta_family();
   auto format = db->Get(meta_cf, kMetaFormat);
@@ -192,7 +206,17 @@ void EventLog::Impl::Run() {
       std::lock_guard<std::mutex> l(mu);
       s = failed;
     }
-    if (s.ok()) s = CommitGroup(group);
+    std::optional<ChainWitness> signed_checkpoint;
+    bool synced = false;
+    if (s.ok()) s = CommitGroup(group, &signed_checkpoint, &synced);
+    if (s.ok() && synced) {
+      std::optional<ChainWitness> latest;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        latest = last_signed;
+      }
+      s = Witness(latest);
+    }
     if (!s.ok() || options.sync != SyncPolicy::kAlways) {
       uint64_t last;
       {
@@ -205,7 +229,7 @@ void EventLog::Impl::Run() {
     }
     {
       std::lock_guard<std::mutex> l(mu);
-      unsynced.push_back(WrittenGroup{std::move(group), head.seq});
+      unsynced.push_back(WrittenGroup{std::move(group), head.seq, std::move(signed_checkpoint)});
     }
     sync_cv.notify_one();
     group = {};
@@ -223,6 +247,13 @@ void EventLog::Impl::SyncLoop() {
     }
     // One fsync makes every group written before it durable.
     Status s = db->SyncWal();
+    if (s.ok()) {
+      std::optional<ChainWitness> latest;
+      for (const auto& g : groups) {
+        if (g.signed_checkpoint) latest = g.signed_checkpoint;
+      }
+      s = Witness(latest);
+    }
     if (!s.ok()) {
       std::lock_guard<std::mutex> l(mu);
       failed = s.WithContext("the log at " + db->path() + " failed to sync and accepts no more appends");
@@ -243,7 +274,15 @@ std::string EventLog::Impl::MakeCheckpointEnvelope(uint64_t checkpoint_seq, cons
   return b.Finish(ts, options.signer->did(), fb::Event::LogCheckpointSigned, payload.Union());
 }
 
-Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
+Status EventLog::Impl::Witness(const std::optional<ChainWitness>& checkpoint) {
+  if (!checkpoint || checkpoint->seq <= witnessed_seq) return Status::OK();
+  SOV_RETURN_IF_ERROR(WriteWitness(db->path(), *checkpoint));
+  witnessed_seq = checkpoint->seq;
+  return Status::OK();
+}
+
+Status EventLog::Impl::CommitGroup(std::vector<Request*>& group, std::optional<ChainWitness>* signed_checkpoint,
+                                   bool* synced) {
   LogHead h;
   {
     std::lock_guard<std::mutex> l(mu);
@@ -266,12 +305,20 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
       seal(&rec);
       auto* env = RecordEnvelopeOf(rec);
       last_ts = env->timestamp_ns();
-      if (auto* cp = env->payload_as_LogCheckpointSigned()) h.last_checkpoint_seq = cp->checkpoint_seq();
+      if (auto* cp = env->payload_as_LogCheckpointSigned()) {
+        h.last_checkpoint_seq = cp->checkpoint_seq();
+        if (cp->chain_hash() != nullptr) {
+          *signed_checkpoint = ChainWitness{cp->checkpoint_seq(), std::string(reinterpret_cast<const char*>(
+                                                                                   cp->chain_hash()->data()),
+                                                                               cp->chain_hash()->size())};
+        }
+      }
     }
     // Checkpoints go between appends, never inside one: an append of n events occupies
     // first_seq .. first_seq + n - 1.
     if (signing && h.seq - h.last_checkpoint_seq >= options.checkpoint_interval) {
       const uint64_t signed_seq = h.seq;
+      *signed_checkpoint = ChainWitness{h.seq, h.chain_hash};
       checkpoints.push_back(WrapEnvelope(MakeCheckpointEnvelope(h.seq, h.chain_hash, last_ts)));
       seal(&checkpoints.back());
       h.last_checkpoint_seq = signed_seq;
@@ -309,10 +356,12 @@ Status EventLog::Impl::CommitGroup(std::vector<Request*>& group) {
     if (now - last_sync >= options.sync_interval) {
       SOV_RETURN_IF_ERROR(db->SyncWal());
       last_sync = now;
+      *synced = true;
     }
   }
   std::lock_guard<std::mutex> l(mu);
   head = h;
+  if (*signed_checkpoint) last_signed = *signed_checkpoint;
   return Status::OK();
 }
 
@@ -364,6 +413,14 @@ Status EventLog::Close() {
   impl_->sync_cv.notify_all();
   if (impl_->syncer.joinable()) impl_->syncer.join();
   if (result.ok() && impl_->options.sync != SyncPolicy::kAlways) result = impl_->db->SyncWal();
+  if (result.ok()) {
+    std::optional<ChainWitness> latest;
+    {
+      std::lock_guard<std::mutex> l(impl_->mu);
+      latest = impl_->last_signed;
+    }
+    result = impl_->Witness(latest);
+  }
   {
     std::lock_guard<std::mutex> l(impl_->mu);
     impl_->closed = true;
