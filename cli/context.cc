@@ -32,7 +32,7 @@ ReadHandle::~ReadHandle() {
   if (!secondary_dir_.empty()) std::filesystem::remove_all(secondary_dir_, ec);
 }
 
-Result<std::unique_ptr<WriteHandle>> WriteHandle::Open(const Context& ctx, bool views) {
+Result<std::unique_ptr<WriteHandle>> WriteHandle::Prepare(const Context& ctx, bool views) {
   auto layout = ctx.home();
   if (!std::filesystem::exists(layout.home)) {
     return Status::NotFound("no sov home at " + layout.home + " (run `sov init` or pass --home)");
@@ -44,13 +44,18 @@ Result<std::unique_ptr<WriteHandle>> WriteHandle::Open(const Context& ctx, bool 
   auto key = identity::Keystore::Load(layout.key());
   if (!key.ok()) return key.status();
   h->key = std::move(*key);
-  pipeline::StoreOptions o;
-  o.views = views;
-  o.log = h->config.ToLogOptions(h->key.get());
-  o.write_buffer_bytes = h->config.store_write_buffer_mb << 20;
-  auto s = pipeline::EventStore::Open(layout.db(), o);
+  h->options.views = views;
+  h->options.log = h->config.ToLogOptions(h->key.get());
+  h->options.write_buffer_bytes = h->config.store_write_buffer_mb << 20;
+  return h;
+}
+
+Result<std::unique_ptr<WriteHandle>> WriteHandle::Open(const Context& ctx, bool views) {
+  auto h = Prepare(ctx, views);
+  if (!h.ok()) return h.status();
+  auto s = pipeline::EventStore::Open(ctx.home().db(), (*h)->options);
   if (!s.ok()) return s.status();
-  h->store = std::move(*s);
+  (*h)->store = std::move(*s);
   return h;
 }
 

@@ -46,8 +46,11 @@ class ReadHandle {
 struct WriteHandle {
   node::Config config;
   std::unique_ptr<identity::Keystore> key;
+  pipeline::StoreOptions options;  // from the config, signed by the key
   std::unique_ptr<pipeline::EventStore> store;
   static Result<std::unique_ptr<WriteHandle>> Open(const Context& ctx, bool views = true);
+  // Config, key and options only; the store stays closed (for commands that open it themselves).
+  static Result<std::unique_ptr<WriteHandle>> Prepare(const Context& ctx, bool views = true);
 };
 
 // Prints "sov: <message>" to stderr and returns the exit code for it (1).

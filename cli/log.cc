@@ -1,10 +1,11 @@
 // `sov log …`: stats, tail [-f] [-n N], show SEQ, verify [--did D], export --format jsonl,
-// backup DIR, restore DIR. Read commands follow the writer as a secondary reader.
+// backup DIR, restore DIR, repair. Read commands follow the writer as a secondary reader.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "cli/event_text.h"
 #include "events_generated.h"
 #include "store/base/bytes.h"
+#include "store/base/clock.h"
 #include "store/event_names.h"
 #include "store/verify.h"
 
@@ -257,10 +259,55 @@ int Restore(Context& ctx, const std::string& dir, bool force) {
   return 0;
 }
 
+// A name for the copy of a damaged log: db.damaged-20261201T223000Z (-2, -3... if taken).
+std::string DamagedCopyDir(const node::HomeLayout& layout) {
+  const std::time_t now = static_cast<std::time_t>(WallClockNs() / 1'000'000'000);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+  std::string dir = layout.home + "/db.damaged-" + stamp;
+  for (int i = 2; std::filesystem::exists(dir); ++i) dir = layout.home + "/db.damaged-" + stamp + "-" + std::to_string(i);
+  return dir;
+}
+
+int Repair(Context& ctx) {
+  auto h = WriteHandle::Prepare(ctx);
+  if (!h.ok()) return Fail(h.status());
+  auto layout = ctx.home();
+  const std::string backup = DamagedCopyDir(layout);
+  auto report = pipeline::EventStore::Repair(layout.db(), backup, (*h)->options, WallClockNs());
+  if (!report.ok()) return Fail(report.status());
+  if (ctx.json) {
+    PrintJson({{"repaired", report->repaired},
+               {"intactThrough", report->intact_through},
+               {"firstLost", report->repaired ? report->intact_through + 1 : 0},
+               {"signedThrough", report->signed_through},
+               {"damage", report->damage},
+               {"damagedCopy", report->backup_dir}});
+    return 0;
+  }
+  if (!report->repaired) {
+    std::cout << "the log at " << layout.db() << " is intact: nothing to repair" << std::endl;
+    return 0;
+  }
+  std::cout << "repaired the log at " << layout.db() << ":\n"
+            << "  damage        " << report->damage << "\n"
+            << "  kept          records 1.." << report->intact_through << "\n"
+            << "  lost          from record " << report->intact_through + 1
+            << (report->signed_through > report->intact_through
+                    ? " (through at least " + std::to_string(report->signed_through) + ", which a checkpoint had signed)"
+                    : std::string())
+            << "\n"
+            << "  damaged copy  " << report->backup_dir << "\n"
+            << "recorded as log.repaired (run `sov log verify` to audit)" << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 void AddLogCommands(CLI::App& app, Context& ctx) {
-  auto* log = app.add_subcommand("log", "The event log: stats, tail, show, verify, export, backup, restore");
+  auto* log = app.add_subcommand("log", "The event log: stats, tail, show, verify, export, backup, restore, repair");
   log->require_subcommand(1);
   log->fallthrough();
 
@@ -304,6 +351,10 @@ void AddLogCommands(CLI::App& app, Context& ctx) {
   restore->add_option("DIR", *rdir, "Backup directory")->required();
   restore->add_flag("--force", *force, "Replace an existing log");
   restore->callback([&ctx, rdir, force] { ctx.exit_code = Restore(ctx, *rdir, *force); });
+
+  auto* repair = log->add_subcommand(
+      "repair", "Accept the loss of a damaged log: copy its files aside, keep the intact records, record log.repaired");
+  repair->callback([&ctx] { ctx.exit_code = Repair(ctx); });
 }
 
 }  // namespace sov::cli

@@ -1,7 +1,9 @@
 #include "pipeline/event_store.h"
 
 #include "pipeline/all_views.h"
+#include "events_generated.h"
 #include "store/base/crypto.h"
+#include "store/envelope.h"
 #include "store/log_open.h"
 
 namespace sov::pipeline {
@@ -58,6 +60,26 @@ Result<std::unique_ptr<EventStore>> EventStore::OpenReader(const std::string& pa
   if (!reader.ok()) return reader.status();
   s->reader_ = *reader;
   return s;
+}
+
+Result<store::RepairReport> EventStore::Repair(const std::string& path, const std::string& backup_dir,
+                                               const StoreOptions& options, int64_t now_ns) {
+  SOV_RETURN_IF_ERROR(crypto::Init());
+  store::DbOptions dbo;
+  dbo.column_families = AllFamilies(MakeAllProjectors());
+  dbo.write_buffer_bytes = options.write_buffer_bytes;
+  auto report = store::RepairLog(path, dbo, backup_dir);
+  if (!report.ok() || !report->repaired) return report;
+  auto store = Open(path, options);
+  if (!store.ok()) return store.status().WithContext("opening the repaired log (the damaged files are in " + backup_dir + ")");
+  store::EnvelopeBuilder b;
+  auto payload = fb::CreateLogRepairedDirect(b.fbb(), report->intact_through + 1, report->signed_through,
+                                             report->damage.c_str(), backup_dir.c_str());
+  const std::string origin = options.log.signer != nullptr ? options.log.signer->did() : std::string();
+  auto seq = (*store)->Append(b.Finish(now_ns, origin, fb::Event::LogRepaired, payload.Union()));
+  if (!seq.ok()) return seq.status().WithContext("recording log.repaired");
+  SOV_RETURN_IF_ERROR((*store)->Close());
+  return report;
 }
 
 EventStore::~EventStore() { (void)Close(); }

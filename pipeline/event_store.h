@@ -12,6 +12,7 @@
 #include "store/db.h"
 #include "store/event_log.h"
 #include "store/log_reader.h"
+#include "store/log_repair.h"
 
 namespace sov::pipeline {
 
@@ -36,6 +37,12 @@ class EventStore {
   static Result<std::unique_ptr<EventStore>> Open(const std::string& path, const StoreOptions& options);
   // `secondary_dir` holds the reader's private files; it is created and may be reused.
   static Result<std::unique_ptr<EventStore>> OpenReader(const std::string& path, const std::string& secondary_dir);
+  // `sov log repair` (store/log_repair.h): copies the damaged files to `backup_dir`, keeps what is
+  // intact, then opens the log as its writer with `options` (lagging views catch up) and appends a
+  // log.repaired event at `now_ns` naming what was lost. An intact log is left alone
+  // (report.repaired is false).
+  static Result<store::RepairReport> Repair(const std::string& path, const std::string& backup_dir,
+                                            const StoreOptions& options, int64_t now_ns);
   ~EventStore();
 
   Result<uint64_t> Append(std::vector<std::string> envelopes);

@@ -153,7 +153,11 @@ std::vector<std::string> Db::DescribeWalFiles(const std::string& path) {
 
 namespace {
 
-Status DescribeWalDamage(const rocksdb::Status& s, const std::string& path) {
+// A corruption found at open: in a table file when RocksDB names one, else in the WAL.
+Status DescribeDamage(const rocksdb::Status& s, const std::string& path) {
+  if (s.ToString().find(".sst") != std::string::npos) {
+    return Status::Corruption("a table file of " + path + " is damaged (" + s.ToString() + ")");
+  }
   std::string wals;
   for (const auto& w : Db::DescribeWalFiles(path)) wals += (wals.empty() ? "" : ", ") + w;
   return Status::Corruption("the write-ahead log of " + path + " is damaged (" + s.ToString() + "; WAL files: " +
@@ -169,13 +173,15 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rep->names = options.column_families;
 
   rocksdb::DBOptions dbo = SovDbOptions();
+  const bool writer = options.mode == DbMode::kPrimary || options.mode == DbMode::kRepair;
   dbo.create_if_missing = options.create_if_missing && options.mode == DbMode::kPrimary;
-  dbo.create_missing_column_families = options.mode == DbMode::kPrimary;
+  dbo.create_missing_column_families = writer;
   // Recovery stops at damage instead of silently dropping every record after it (RocksDB's default,
   // kPointInTimeRecovery). Only an incomplete last record, torn by a crash while it was written and
   // so never acknowledged under sync=always, is tolerated. Salvage reads up to the damage.
-  dbo.wal_recovery_mode = options.mode == DbMode::kSalvage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
-                                                           : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  const bool up_to_damage = options.mode == DbMode::kSalvage || options.mode == DbMode::kRepair;
+  dbo.wal_recovery_mode = up_to_damage ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                       : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   // Closed WALs are recorded in the MANIFEST, so a missing or truncated one is found at open.
   dbo.track_and_verify_wals_in_manifest = options.mode == DbMode::kPrimary;
 
@@ -187,7 +193,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
-  if (options.mode == DbMode::kPrimary) {
+  if (writer) {
     SOV_RETURN_IF_ERROR(RefuseDirectoryWithoutCurrent(path));
     if (!options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
       return Status::NotFound("no log at " + path + " (run `sov init` first)");
@@ -209,7 +215,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
       s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
     }
     if (IsLockError(s)) return Status::Busy("the log at " + path + " is held by another process");
-    if (s.IsCorruption()) return DescribeWalDamage(s, path);
+    if (s.IsCorruption() && options.mode == DbMode::kPrimary) return DescribeDamage(s, path);
   } else if (options.mode == DbMode::kSalvage) {
     if (!std::filesystem::exists(path + "/CURRENT")) return Status::NotFound("no log at " + path);
     s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handles, &raw);
@@ -221,6 +227,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
       return Status::NotFound("no log at " + path + " (run `sov init` first)");
     }
     s = rocksdb::DB::OpenAsSecondary(dbo, path, options.secondary_path, descs, &handles, &raw);
+    if (s.IsCorruption()) return DescribeDamage(s, path);
   }
   if (!s.ok()) return FromRocks(s, "opening " + path);
   rep->db.reset(raw);

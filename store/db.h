@@ -22,6 +22,9 @@ enum class DbMode {
   // Read-only, recovering the WAL only up to its first damaged record and writing nothing: to tell
   // how much of a damaged log is intact. Never used to serve appends.
   kSalvage,
+  // The writer of `sov log repair` only: recovers the WAL up to its first damaged record and drops
+  // the rest (RocksDB's point-in-time recovery). Never opened without a copy of the files first.
+  kRepair,
 };
 
 struct DbOptions {

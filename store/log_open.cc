@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kHowToRepair =
     "Nothing was changed. `sov log repair` accepts the loss after backing up the damaged files";
 
-// The primary refused a damaged WAL: read what is intact, without writing, to say where the loss
+// An open refused a damaged WAL: read what is intact, without writing, to say where the loss
 // starts.
 Status ExplainWalDamage(const std::string& path, const DbOptions& options, const Status& damage) {
   DbOptions salvage = options;
@@ -36,7 +36,7 @@ Result<std::unique_ptr<Db>> OpenLogDb(const std::string& path, const DbOptions& 
   auto db = Db::Open(path, options);
   if (!db.ok()) {
     std::error_code ec;
-    if (options.mode == DbMode::kPrimary && db.status().IsCorruption() &&
+    if ((options.mode == DbMode::kPrimary || options.mode == DbMode::kSecondary) && db.status().IsCorruption() &&
         std::filesystem::exists(path + "/CURRENT", ec)) {
       return ExplainWalDamage(path, options, db.status());
     }

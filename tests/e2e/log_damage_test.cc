@@ -5,7 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "events_generated.h"
 #include "pipeline/event_store.h"
+#include "store/verify.h"
 #include "support/process.h"
 #include "support/test_util.h"
 
@@ -14,40 +16,59 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Runs a writer under sync=always on `db` signed by `key_file` and SIGKILLs it once it has
+// acknowledged at least `records`; returns the highest acknowledged sequence.
+uint64_t KillWriterAfter(const std::string& db, const std::string& key_file, uint64_t records) {
+  testing::Child child({SOV_CRASH_CHILD, db, key_file, "2"});
+  std::vector<std::string> lines;
+  uint64_t acked = 0;
+  size_t parsed = 0;
+  for (int i = 0; i < 100 && acked < records; ++i) {
+    child.ReadLines(20, &lines);
+    for (; parsed < lines.size(); ++parsed) {
+      std::istringstream in(lines[parsed]);
+      std::string word;
+      uint64_t first = 0, n = 0;
+      in >> word >> first >> n;
+      acked = std::max(acked, first + n - 1);
+    }
+  }
+  child.Kill();
+  return acked;
+}
+
+void FlipByteInTheMiddle(const fs::path& file) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  const auto middle = static_cast<std::streamoff>(fs::file_size(file) / 2);
+  f.seekg(middle);
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(middle);
+  f.write(&c, 1);
+}
+
+// The WAL files of the database at `db`, largest first.
+std::vector<fs::path> WalsOf(const std::string& db) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(db)) {
+    if (e.path().extension() == ".log") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return fs::file_size(a) > fs::file_size(b); });
+  return out;
+}
+
 class LogDamage : public ::testing::Test {
  protected:
   void SetUp() override {
     key_ = testing::TestKey(dir_.path(), 9);
-    // A writer under sync=always, killed after it has acknowledged a few hundred records.
-    testing::Child child({SOV_CRASH_CHILD, db(), dir_.path() + "/node9.key", "2"});
-    std::vector<std::string> lines;
-    for (int i = 0; i < 100 && acked_ < 300; ++i) {
-      child.ReadLines(20, &lines);
-      for (; parsed_ < lines.size(); ++parsed_) {
-        std::istringstream in(lines[parsed_]);
-        std::string word;
-        uint64_t first = 0, n = 0;
-        in >> word >> first >> n;
-        acked_ = std::max(acked_, first + n - 1);
-      }
-    }
-    child.Kill();
+    acked_ = KillWriterAfter(db(), dir_.path() + "/node9.key", 300);
     ASSERT_GE(acked_, 300u) << "the writer acknowledged too little";
   }
 
   std::string db() const { return dir_.Sub("db"); }
 
-  // The WAL files of the database, largest first.
-  std::vector<fs::path> Wals() const {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(db())) {
-      if (e.path().extension() == ".log") out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
-      return fs::file_size(a) > fs::file_size(b);
-    });
-    return out;
-  }
+  std::vector<fs::path> Wals() const { return WalsOf(db()); }
 
   // Every file of the database with its size, to show an open changed nothing.
   std::map<std::string, uintmax_t> Files() const {
@@ -71,23 +92,13 @@ class LogDamage : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<identity::Keystore> key_;
   uint64_t acked_ = 0;
-  size_t parsed_ = 0;
 };
 
 TEST_F(LogDamage, FlippedByteInTheWalIsAnErrorNamingTheFileAndTheFirstLostRecord) {
   auto wals = Wals();
   ASSERT_FALSE(wals.empty());
   const fs::path wal = wals.front();
-  {
-    std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
-    const auto middle = static_cast<std::streamoff>(fs::file_size(wal) / 2);
-    f.seekg(middle);
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x5a);
-    f.seekp(middle);
-    f.write(&c, 1);
-  }
+  FlipByteInTheMiddle(wal);
   const auto before = Files();
   for (int attempt = 0; attempt < 2; ++attempt) {  // refused every time, not only the first
     auto s = OpenWriter();
@@ -100,6 +111,58 @@ TEST_F(LogDamage, FlippedByteInTheWalIsAnErrorNamingTheFileAndTheFirstLostRecord
   }
   // Even asking to create does not paper over it.
   EXPECT_FALSE(OpenWriter(/*create=*/true).ok());
+}
+
+TEST_F(LogDamage, RepairKeepsTheIntactRecordsRecordsTheLossAndKeepsTheDamagedFiles) {
+  const fs::path wal = Wals().front();
+  FlipByteInTheMiddle(wal);
+  pipeline::StoreOptions o;
+  o.log.signer = key_.get();
+  auto report = pipeline::EventStore::Repair(db(), dir_.Sub("damaged"), o, testing::T(1000));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->repaired);
+  EXPECT_LT(report->intact_through, acked_);
+  EXPECT_NE(report->damage.find(wal.filename().string()), std::string::npos) << report->damage;
+  EXPECT_TRUE(fs::exists(dir_.Sub("damaged") / wal.filename())) << "the damaged WAL was not kept";
+
+  auto s = OpenWriter();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto head = (*s)->reader().Head();
+  ASSERT_TRUE(head.ok());
+  // The intact records, log.repaired, then the checkpoint of the clean close.
+  auto repaired = (*s)->reader().Read(report->intact_through + 1);
+  ASSERT_TRUE(repaired.ok()) << repaired.status().ToString();
+  auto* e = repaired->envelope().payload_as_LogRepaired();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->first_lost_seq(), report->intact_through + 1);
+  EXPECT_EQ(e->backup_dir()->str(), dir_.Sub("damaged"));
+  auto verified = store::VerifyLog((*s)->db(), {key_->did(), nullptr});
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->error;
+
+  // A second repair finds nothing to do.
+  ASSERT_TRUE((*s)->Close().ok());
+  s->reset();
+  auto again = pipeline::EventStore::Repair(db(), dir_.Sub("damaged-2"), o, testing::T(1001));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->repaired);
+  EXPECT_FALSE(fs::exists(dir_.Sub("damaged-2")));
+}
+
+TEST_F(LogDamage, RepairAfterADeletedWalRecordsWhatTheWitnessKnew) {
+  for (const auto& w : Wals()) fs::remove(w);
+  pipeline::StoreOptions o;
+  o.log.signer = key_.get();
+  auto report = pipeline::EventStore::Repair(db(), dir_.Sub("damaged"), o, testing::T(1000));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->repaired);
+  EXPECT_GE(report->signed_through, 250u);  // checkpoints every 50 records of the ~300 acknowledged
+  auto s = OpenWriter();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto e = (*s)->reader().Read(report->intact_through + 1);
+  ASSERT_TRUE(e.ok());
+  ASSERT_NE(e->envelope().payload_as_LogRepaired(), nullptr);
+  EXPECT_EQ(e->envelope().payload_as_LogRepaired()->signed_through_seq(), report->signed_through);
 }
 
 TEST_F(LogDamage, DeletedWalIsAnError) {
@@ -136,6 +199,36 @@ TEST_F(LogDamage, AnEmptyDirectoryMayStillBeCreated) {
   o.create_if_missing = true;
   auto s = pipeline::EventStore::Open(other.Sub("db"), o);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
+}
+
+TEST(LogRepairCli, ADamagedHomeIsRefusedUntilRepairedThenVerifies) {
+  testing::TempDir dir;
+  const std::string home = dir.Sub("home");
+  auto sov = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {SOV_BINARY, "--home", home});
+    return testing::Run(args);
+  };
+  ASSERT_EQ(sov({"init"}).exit_code, 0);
+  ASSERT_GE(KillWriterAfter(home + "/db", home + "/node.key", 200), 200u);
+  FlipByteInTheMiddle(WalsOf(home + "/db").front());
+
+  testing::RunResult tail = sov({"log", "tail"});
+  EXPECT_NE(tail.exit_code, 0);
+  EXPECT_NE(tail.err.find("sov log repair"), std::string::npos) << tail.err;
+
+  testing::RunResult repair = sov({"log", "repair"});
+  ASSERT_EQ(repair.exit_code, 0) << repair.err;
+  EXPECT_NE(repair.out.find("lost          from record"), std::string::npos) << repair.out;
+  EXPECT_NE(repair.out.find("damaged copy  " + home + "/db.damaged-"), std::string::npos) << repair.out;
+
+  testing::RunResult verify = sov({"log", "verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  testing::RunResult last = sov({"log", "tail", "-n", "2"});
+  EXPECT_NE(last.out.find("log.repaired"), std::string::npos) << last.out;
+
+  testing::RunResult again = sov({"log", "repair"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("nothing to repair"), std::string::npos) << again.out;
 }
 
 }  // namespace
