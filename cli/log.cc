@@ -325,7 +325,8 @@ void AddLogCommands(CLI::App& app, Context& ctx) {
 
   auto* show = log->add_subcommand("show", "One event in full");
   auto seq = std::make_shared<uint64_t>(0);
-  show->add_option("SEQ", *seq, "Sequence number")->required()->check(CLI::Range(uint64_t{1}, UINT64_MAX));
+  // The upper bound also refuses "-1", which the unsigned parse would wrap to 2^64-1.
+  show->add_option("SEQ", *seq, "Sequence number")->required()->check(CLI::Range(uint64_t{1}, uint64_t{INT64_MAX}));
   show->callback([&ctx, seq] { ctx.exit_code = Show(ctx, *seq); });
 
   auto* verify = log->add_subcommand("verify", "Recompute the hash chain and check every signed checkpoint");

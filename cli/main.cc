@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "sov: " << e.what() << " (see sov --help)" << std::endl;
     return e.get_exit_code() != 0 ? e.get_exit_code() : 2;
+  } catch (const std::exception& e) {
+    // A library that throws (the filesystem on a home we may not read, say) still ends in one
+    // clear line and a non-zero exit, never an abort.
+    std::cerr << "sov: " << e.what() << std::endl;
+    return 1;
   }
   return ctx.exit_code;
 }

@@ -103,6 +103,16 @@ Db::~Db() = default;
 
 namespace {
 
+// Whether `path` exists. Any other failure to look (no permission on a directory above it, say)
+// is an IOError naming the path, not an exception.
+Result<bool> PathExists(const std::string& path) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (st.type() == std::filesystem::file_type::not_found) return false;
+  if (ec) return Status::IOError("cannot access " + path + ": " + ec.message());
+  return true;
+}
+
 // A directory RocksDB would create a fresh database in although it holds files: CURRENT (the
 // pointer to the live MANIFEST) is gone. Creating one there would make RocksDB delete the tables.
 Status RefuseDirectoryWithoutCurrent(const std::string& path) {
@@ -195,7 +205,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rocksdb::Status s;
   if (writer) {
     SOV_RETURN_IF_ERROR(RefuseDirectoryWithoutCurrent(path));
-    if (!options.create_if_missing && !std::filesystem::exists(path + "/CURRENT")) {
+    auto has_current = PathExists(path + "/CURRENT");
+    if (!has_current.ok()) return has_current.status();
+    if (!options.create_if_missing && !*has_current) {
       return Status::NotFound("no log at " + path + " (run `sov init` first)");
     }
     // A new database is created only with the families asked for; families missing from an
@@ -217,15 +229,17 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
     if (IsLockError(s)) return Status::Busy("the log at " + path + " is held by another process");
     if (s.IsCorruption() && options.mode == DbMode::kPrimary) return DescribeDamage(s, path);
   } else if (options.mode == DbMode::kSalvage) {
-    if (!std::filesystem::exists(path + "/CURRENT")) return Status::NotFound("no log at " + path);
+    auto has_current = PathExists(path + "/CURRENT");
+    if (!has_current.ok()) return has_current.status();
+    if (!*has_current) return Status::NotFound("no log at " + path);
     s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handles, &raw);
   } else {
     dbo.max_open_files = -1;
     std::error_code ec;
     std::filesystem::create_directories(options.secondary_path, ec);
-    if (!std::filesystem::exists(path + "/CURRENT")) {
-      return Status::NotFound("no log at " + path + " (run `sov init` first)");
-    }
+    auto has_current = PathExists(path + "/CURRENT");
+    if (!has_current.ok()) return has_current.status();
+    if (!*has_current) return Status::NotFound("no log at " + path + " (run `sov init` first)");
     s = rocksdb::DB::OpenAsSecondary(dbo, path, options.secondary_path, descs, &handles, &raw);
     if (s.IsCorruption()) return DescribeDamage(s, path);
   }
@@ -310,7 +324,9 @@ Status Db::BackupTo(const std::string& dir) {
 }
 
 Status Db::RestoreLatestBackup(const std::string& backup_dir, const std::string& db_path) {
-  if (!std::filesystem::exists(backup_dir + "/meta")) {
+  auto has_meta = PathExists(backup_dir + "/meta");
+  if (!has_meta.ok()) return has_meta.status();
+  if (!*has_meta) {
     return Status::NotFound("no backup in " + backup_dir);
   }
   rocksdb::BackupEngineReadOnly* be = nullptr;

@@ -40,7 +40,8 @@ Result<RepairReport> RepairLog(const std::string& db_path, const DbOptions& opti
     if (!db.status().IsCorruption()) return db.status();
     report.damage = db.status().message();
   }
-  if (!std::filesystem::exists(db_path + "/CURRENT")) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path + "/CURRENT", ec)) {
     return Status::Corruption(report.damage + " (repair cannot rebuild a database without CURRENT)");
   }
   auto witness = ReadWitness(db_path);
