@@ -163,10 +163,14 @@ std::vector<std::string> Db::DescribeWalFiles(const std::string& path) {
 
 namespace {
 
-// A corruption found at open: in a table file when RocksDB names one, else in the WAL.
+// A corruption found at open: in a table file or the MANIFEST when RocksDB names one, else in
+// the WAL.
 Status DescribeDamage(const rocksdb::Status& s, const std::string& path) {
-  if (s.ToString().find(".sst") != std::string::npos) {
-    return Status::Corruption("a table file of " + path + " is damaged (" + s.ToString() + ")");
+  const std::string text = s.ToString();
+  if (text.find(".sst") != std::string::npos || text.find(".ldb") != std::string::npos ||
+      text.find("MANIFEST") != std::string::npos) {
+    return Status::Corruption("the table files of " + path + " are damaged (" + text +
+                              "). Nothing was changed; restore the log from a backup (`sov log restore`)");
   }
   std::string wals;
   for (const auto& w : Db::DescribeWalFiles(path)) wals += (wals.empty() ? "" : ", ") + w;

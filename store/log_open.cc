@@ -36,7 +36,8 @@ Result<std::unique_ptr<Db>> OpenLogDb(const std::string& path, const DbOptions& 
   auto db = Db::Open(path, options);
   if (!db.ok()) {
     std::error_code ec;
-    if ((options.mode == DbMode::kPrimary || options.mode == DbMode::kSecondary) && db.status().IsCorruption() &&
+    const bool wal = db.status().message().find("write-ahead log") != std::string::npos;
+    if ((options.mode == DbMode::kPrimary || options.mode == DbMode::kSecondary) && wal &&
         std::filesystem::exists(path + "/CURRENT", ec)) {
       return ExplainWalDamage(path, options, db.status());
     }
