@@ -119,10 +119,16 @@ Status RefuseDirectoryWithoutCurrent(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec)) return Status::OK();
   if (std::filesystem::exists(path + "/CURRENT", ec)) return Status::OK();
+  // Files that hold records: tables, WALs, a MANIFEST after the first. A creation cut short (killed
+  // before CURRENT was written) leaves only files that hold none (MANIFEST-000001 of the new
+  // database, 000000.dbtmp, IDENTITY, OPTIONS, LOG, LOCK); such a directory may be created again.
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
     const std::string name = e.path().filename().string();
-    if (name != "LOCK" && name.rfind("LOG", 0) != 0) names.push_back(name);
+    const std::string ext = e.path().extension().string();
+    if (ext == ".sst" || ext == ".ldb" || ext == ".log" || ext == ".blob" || (name.rfind("MANIFEST-", 0) == 0 && name != "MANIFEST-000001")) {
+      names.push_back(name);
+    }
   }
   if (names.empty()) return Status::OK();
   std::sort(names.begin(), names.end());
@@ -130,7 +136,7 @@ Status RefuseDirectoryWithoutCurrent(const std::string& path) {
   for (size_t i = 0; i < names.size() && i < 4; ++i) some += (i ? ", " : "") + names[i];
   if (names.size() > 4) some += ", ...";
   return Status::Corruption("the log at " + path + " has no CURRENT file but holds " + std::to_string(names.size()) +
-                            " other files (" + some + "): it is not a valid database, and sov will not create a new "
+                            " files of a database (" + some + "): it is not a valid database, and sov will not create a new "
                             "log over it. Restore it from a backup (`sov log restore`) or move the directory away; "
                             "nothing was changed");
 }
