@@ -1,8 +1,7 @@
 #include "pipeline/reputation_view.h"
 
-#include <cmath>
-
 #include "events_generated.h"
+#include "node/policy/reputation.h"
 #include "pipeline/view_codec.h"
 #include "views_generated.h"
 
@@ -58,28 +57,24 @@ class ReputationProjector final : public Projector {
     } else {
       w.first = w.last = ts;
     }
-    // Decay on event time: move existing weights forward to a later event, or weigh an
-    // out-of-order (older) outcome down to the latest interaction.
-    double weight_new = 1.0;
-    if (ts > w.last) {
-      const double factor = std::exp2(-static_cast<double>(ts - w.last) / static_cast<double>(kReputationHalfLifeNs));
-      w.ws *= factor;
-      w.wf *= factor;
-      w.wt *= factor;
-      w.last = ts;
-    } else if (ts < w.last) {
-      weight_new = std::exp2(-static_cast<double>(w.last - ts) / static_cast<double>(kReputationHalfLifeNs));
-    }
     if (ts < w.first) w.first = ts;
+    // Decay on event time (node/policy/reputation.h): a handshake only introduces the peer.
+    auto fold = [&](policy::ReputationOutcome o) {
+      const policy::ReputationWeights next = policy::AddOutcome({w.ws, w.wf, w.wt, w.last}, o, ts);
+      w.ws = next.success;
+      w.wf = next.failure;
+      w.wt = next.timeout;
+      w.last = next.last_ns;
+    };
     switch (outcome) {
-      case Outcome::kSuccess: ++w.s; w.ws += weight_new; break;
-      case Outcome::kFailure: ++w.f; w.wf += weight_new; break;
-      case Outcome::kTimeout: ++w.t; w.wt += weight_new; break;
+      case Outcome::kSuccess: ++w.s; fold(policy::ReputationOutcome::kSuccess); break;
+      case Outcome::kFailure: ++w.f; fold(policy::ReputationOutcome::kFailure); break;
+      case Outcome::kTimeout: ++w.t; fold(policy::ReputationOutcome::kTimeout); break;
       case Outcome::kSeen: if (current->has_value()) return Status::OK(); break;
     }
     flatbuffers::FlatBufferBuilder fbb(128);
     fbb.Finish(fb::CreateReputationRecord(fbb, fbb.CreateString(key), w.s, w.f, w.t, w.ws, w.wf, w.wt,
-                                          ReputationScore(w.ws, w.wf, w.wt), w.first, w.last));
+                                          policy::ReputationScore(w.ws, w.wf, w.wt), w.first, w.last));
     txn.Put(key, FinishedBytes(fbb));
     return Status::OK();
   }
@@ -101,10 +96,6 @@ Result<ReputationInfo> ToInfo(std::string_view bytes, const std::string& key) {
 }
 
 }  // namespace
-
-double ReputationScore(double successes, double failures, double timeouts) {
-  return successes / (successes + 2.0 * failures + 1.5 * timeouts + 1.0);
-}
 
 std::unique_ptr<Projector> MakeReputationProjector() { return std::make_unique<ReputationProjector>(); }
 

@@ -1,10 +1,9 @@
 // The reputation view: per peer DID, counts of successes, failures and timeouts, a trust score with
 // time decay, first seen and last interaction. Projector plus the queries `sov p2p reputation` uses.
 //
-// Score: lango's s / (s + 2f + 1.5t + 1), computed on decayed weights instead of raw counts. Each
-// outcome's weight halves every kReputationHalfLife of event time, measured back from the peer's
-// latest interaction, so a peer's old behaviour counts less than its recent behaviour. With no decay
-// (all outcomes at one instant) the score equals lango's exactly. Range [0, 1); unknown peer = 0.
+// Score: node/policy/reputation.h (lango's s / (s + 2f + 1.5t + 1) on weights that halve every
+// 30 days of event time), so a peer's old behaviour counts less than its recent behaviour. With no
+// decay (all outcomes at one instant) the score equals lango's exactly. Range [0, 1); unknown peer = 0.
 #pragma once
 
 #include <memory>
@@ -15,10 +14,6 @@
 #include "pipeline/projector.h"
 
 namespace sov::pipeline {
-
-inline constexpr int64_t kReputationHalfLifeNs = 30LL * 24 * 3600 * 1000000000;  // 30 days
-
-double ReputationScore(double successes, double failures, double timeouts);
 
 struct ReputationInfo {
   std::string peer_did;

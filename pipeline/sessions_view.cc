@@ -1,6 +1,7 @@
 #include "pipeline/sessions_view.h"
 
 #include "events_generated.h"
+#include "node/policy/session_expiry.h"
 #include "pipeline/view_codec.h"
 #include "views_generated.h"
 
@@ -123,7 +124,7 @@ Result<SessionInfo> ToInfo(std::string_view bytes, const std::string& key) {
 
 SessionStatus StatusAt(const SessionInfo& session, int64_t now_ns) {
   if (session.revoked) return SessionStatus::kRevoked;
-  if (session.expired || session.expires_at_ns <= now_ns) return SessionStatus::kExpired;
+  if (session.expired || policy::IsSessionExpired(session.expires_at_ns, now_ns)) return SessionStatus::kExpired;
   return SessionStatus::kActive;
 }
 

@@ -1,4 +1,4 @@
-// The world the workload generator plays in: time units, the node's policy thresholds, the tools
+// The world the workload generator plays in: time units, the generator's own limits, the tools
 // peers call (price, popularity, danger, typical duration), peer behaviour profiles, and the words,
 // goals and error texts events carry. Constants only; changing any of them changes the stream.
 // Internal to the workload generator: included by node/workload*.cc and node/workload_*.h only.
@@ -14,14 +14,9 @@ inline constexpr int64_t kMs = 1000 * kUs;
 inline constexpr int64_t kSec = 1000 * kMs;
 inline constexpr int64_t kMin = 60 * kSec;
 inline constexpr int64_t kHour = 60 * kMin;
-inline constexpr int64_t kSessionTtl = 24 * kHour;
-inline constexpr int64_t kQuoteTtl = 5 * kMin;
 inline constexpr uint32_t kToolTimeoutMs = 15000;
 
-// The node's policy, as the generator plays it (lango §2.8, §3.2, §4, §5.2).
-inline constexpr double kMinTrust = 0.3;
-inline constexpr double kPostPayTrust = 0.7;
-inline constexpr uint32_t kReputationWarmup = 8;  // outcomes before the reputation gate applies to a peer
+// The node's trust thresholds, session and quote lifetimes are node/policy's (trust.h, ...).
 inline constexpr uint32_t kMaxConsecutiveFailures = 5;
 inline constexpr const char* kCurrency = "USDC";
 inline constexpr const char* kVersion = "sov/0.1.0";

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "node/policy/payment_mode.h"
+
 namespace sov::node::workload_internal {
 
 void Generator::QuoteCall(Call& c) {
@@ -9,7 +11,7 @@ void Generator::QuoteCall(Call& c) {
   const char* tool = kTools[c.tool].name;
   c.quote_id = "q-" + rng.Hex(8);
   const int64_t ts = Tick();
-  c.quote_expires_ns = ts + kQuoteTtl;
+  c.quote_expires_ns = policy::QuoteExpiresAt(ts);
   const auto quote = S(c.quote_id);
   const auto did = S(did_str);
   const auto name = S(tool);
@@ -27,7 +29,7 @@ void Generator::AuthorizeCall(Call& c) {
     const auto reason = Rotate<fb::PaymentRejectReason>(&reject_turn);
     int64_t amount = c.amount;
     if (reason == fb::PaymentRejectReason::InsufficientAmount) amount = c.amount - rng.Range(1, c.amount / 2);
-    if (reason == fb::PaymentRejectReason::QuoteExpired && now <= c.quote_expires_ns) {
+    if (reason == fb::PaymentRejectReason::QuoteExpired && !policy::IsQuoteExpired(c.quote_expires_ns, now)) {
       now = c.quote_expires_ns + rng.Range(1, 120) * kSec;  // the buyer came back too late
     }
     const int64_t ts = Tick();

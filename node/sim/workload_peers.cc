@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "node/policy/session_expiry.h"
+#include "node/policy/trust.h"
+
 namespace sov::node::workload_internal {
 
 namespace {
@@ -242,7 +245,7 @@ bool Generator::Handshake(uint32_t extra_deny) {
   // lango §2.6: a known peer below the minimum trust is not auto-approved, and the owner mostly
   // declines it too (when the owner approves, the firewall's reputation gate still refuses its calls).
   const bool distrusted =
-      peers[p].History() >= kReputationWarmup && peers[p].Score() < kMinTrust && rng.Chance(650);
+      policy::IsDistrusted(peers[p].History(), peers[p].Score()) && rng.Chance(650);
   if (distrusted || rng.Chance(kProfiles[peers[p].profile].deny + extra_deny)) {
     const auto reason = distrusted ? fb::HandshakeDenyReason::LowReputation
                                    : Rotate<fb::HandshakeDenyReason>(&deny_turn);
@@ -270,14 +273,15 @@ bool Generator::Handshake(uint32_t extra_deny) {
   const int64_t ts = Tick();
   const auto did = S(Did(p));
   const auto hash = Bytes(F(), token_hash);
-  Emit(ts, fb::Event::SessionCreated, fb::CreateSessionCreated(F(), did, hash, ts, ts + kSessionTtl));
+  const int64_t expires = policy::SessionExpiresAt(ts, 0);
+  Emit(ts, fb::Event::SessionCreated, fb::CreateSessionCreated(F(), did, hash, ts, expires));
   Peer& peer = peers[p];
   peer.session = true;
   peer.session_gen++;
   peer.session_slot = static_cast<uint32_t>(sessions.size());
   peer.consecutive_failures = 0;
   sessions.push_back(p);
-  expiries.push_back({ts + kSessionTtl, p, peer.session_gen});
+  expiries.push_back({expires, p, peer.session_gen});
   return true;
 }
 
@@ -321,7 +325,7 @@ void Generator::Expire() {
       expiries.pop_front();  // revoked before it expired
       continue;
     }
-    if (e.expires_ns > now) break;
+    if (!policy::IsSessionExpired(e.expires_ns, now)) break;
     expiries.pop_front();
     const int64_t ts = Tick();
     const auto did = S(Did(e.peer));
@@ -342,13 +346,12 @@ void Generator::Expire() {
 // session (lango §2.8) and its team memberships (§4), except in a team whose task it is still on.
 void Generator::ReputationMoved(uint32_t p, double old_score) {
   const double score = peers[p].Score();
-  auto crossed = [&](double t) { return (old_score < t) != (score < t); };
-  const bool publish = crossed(kMinTrust) || crossed(kPostPayTrust);
+  const bool publish = policy::CrossesTrustThreshold(old_score, score);
   if (!publish && !rng.Chance(40)) return;
   const int64_t ts = Tick();
   const auto did = S(Did(p));
   Emit(ts, fb::Event::ReputationChanged, fb::CreateReputationChanged(F(), did, old_score, score));
-  if (score >= kMinTrust) return;
+  if (policy::IsTrusted(score)) return;
   if (peers[p].session) EmitRevoked(p, fb::RevokeReason::ReputationDrop);
   for (Team& t : teams) {
     if (t.task) continue;

@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "events_generated.h"
+#include "node/policy/firewall.h"
+#include "node/policy/payment_mode.h"
+#include "node/policy/reputation.h"
 
 namespace sov::node::workload_internal {
 
@@ -42,22 +45,14 @@ struct Peer {
   uint32_t session_slot = 0;  // index in Generator::sessions while `session`
   uint32_t conn_slot = 0;     // index in Generator::connected while `connected`
   uint32_t History() const { return successes + failures + timeouts; }
-  double Score() const {
-    const double s = successes, f = failures, t = timeouts;
-    return s / (s + 2.0 * f + 1.5 * t + 1.0);
-  }
+  // The policy formula on raw counts (the generator does not decay).
+  double Score() const { return policy::ReputationScore(successes, failures, timeouts); }
 };
 
-struct FwRule {
-  std::string id;
-  int64_t peer = -1;  // -1 = "*"
-  fb::FirewallAction action = fb::FirewallAction::Allow;
-  std::vector<std::string> tools;
-  uint32_t rate = 0;
-};
+using FwRule = policy::FirewallRule;
+using Mode = policy::PaymentMode;
 
 enum class Stage : uint8_t { kQuote, kAuthorize, kDefer, kInvoke, kOutcome, kSettle, kDone };
-enum class Mode : uint8_t { kFree, kPrepay, kPostpay };
 enum class Outcome : uint8_t { kSuccess, kFailure, kTimeout };
 
 // One tool call in flight, from the firewall's allow to its last payment event.

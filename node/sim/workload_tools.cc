@@ -5,35 +5,23 @@
 #include <utility>
 #include <vector>
 
+#include "node/policy/firewall.h"
+#include "node/policy/payment_mode.h"
+#include "node/policy/trust.h"
+
 namespace sov::node::workload_internal {
-
-namespace {
-
-// lango §3.1: empty list or "*" = every tool, "prefix*" = prefix, anything else exact.
-bool MatchTool(const std::vector<std::string>& patterns, std::string_view tool) {
-  if (patterns.empty()) return true;
-  for (const auto& p : patterns) {
-    if (p == "*" || p == tool) return true;
-    if (!p.empty() && p.back() == '*' && tool.substr(0, p.size() - 1) == std::string_view(p).substr(0, p.size() - 1)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 void Generator::AddRule(int64_t peer, fb::FirewallAction action, std::vector<std::string> tools, uint32_t rate) {
   FwRule r;
   r.id = "fw-" + std::to_string(++rule_counter);
   r.id += "-" + rng.Hex(3);
-  r.peer = peer;
+  r.peer_did = peer < 0 ? std::string(policy::kAnyPeer) : Did(static_cast<uint32_t>(peer));
   r.action = action;
   r.tools = std::move(tools);
-  r.rate = rate;
+  r.rate_limit_per_min = rate;
   const int64_t ts = Tick();
   const auto id = S(r.id);
-  const auto peer_did = S(peer < 0 ? std::string("*") : Did(static_cast<uint32_t>(peer)));
+  const auto peer_did = S(r.peer_did);
   const auto tv = F().CreateVectorOfStrings(r.tools);
   Emit(ts, fb::Event::FirewallRuleAdded, fb::CreateFirewallRuleAdded(F(), id, peer_did, action, tv, rate));
   rules.push_back(std::move(r));
@@ -102,7 +90,8 @@ bool Generator::StartCall() {
     if (!peers[p].session) {
       const size_t tool = rng.PickTool(true);
       const std::string call_id = "call-" + rng.Hex(8);
-      EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, "", fb::FirewallReason::NoSession);
+      const auto v = policy::DecideFirewall({.has_session = false}, {});
+      EmitDecided(p, tool, call_id, v.action, "", v.reason);
       return true;
     }
   }
@@ -114,39 +103,29 @@ bool Generator::StartCall() {
   const size_t tool = rng.PickTool(true);
   const std::string call_id = "call-" + rng.Hex(8);
   const Peer& peer = peers[p];
-  // lango's order: rate limit, reputation, ACL (a matching deny always wins, else an allow is needed).
-  const FwRule* allow = nullptr;
-  const FwRule* deny = nullptr;
-  const FwRule* limited = nullptr;
-  for (const auto& r : rules) {
-    if ((r.peer >= 0 && r.peer != p) || !MatchTool(r.tools, kTools[tool].name)) continue;
-    if (r.action == fb::FirewallAction::Deny && deny == nullptr) deny = &r;
-    if (r.action == fb::FirewallAction::Allow && allow == nullptr) allow = &r;
-    if (r.action == fb::FirewallAction::Allow && r.rate > 0) limited = &r;
-  }
-  if (limited != nullptr && rng.Chance(25)) {  // a burst the token bucket refuses
+  // The firewall's order is node/policy/firewall.h's; the generator only draws whether the token
+  // bucket of a rate-limited rule refuses this call (a burst).
+  const policy::FirewallMatch match = policy::MatchRules(rules, Did(p), kTools[tool].name);
+  const bool burst = match.rate_limited != nullptr && rng.Chance(25);
+  const uint32_t history = peer.History();
+  const double score = peer.Score();
+  const policy::FirewallVerdict verdict = policy::DecideFirewall(
+      {.has_session = true, .bucket_refused = burst, .reputation_refused = policy::FailsReputationGate(history, score)},
+      match);
+  if (verdict.reason == fb::FirewallReason::RateLimited) {
+    const FwRule& limited = *verdict.rule;
     const int64_t ts = Tick();
     const auto did = S(Did(p));
     const auto name = S(kTools[tool].name);
-    const auto rule = S(limited->id);
-    Emit(ts, fb::Event::FirewallRateLimited, fb::CreateFirewallRateLimited(F(), did, name, rule, limited->rate));
-    EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, limited->id, fb::FirewallReason::RateLimited);
+    const auto rule = S(limited.id);
+    Emit(ts, fb::Event::FirewallRateLimited,
+         fb::CreateFirewallRateLimited(F(), did, name, rule, limited.rate_limit_per_min));
+  }
+  if (verdict.action != fb::FirewallAction::Allow) {
+    EmitDecided(p, tool, call_id, verdict.action, verdict.rule ? verdict.rule->id : "", verdict.reason);
     return true;
   }
-  const uint32_t history = peer.History();
-  const double score = peer.Score();
-  if (history >= kReputationWarmup && score > 0 && score < kMinTrust) {
-    EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, "", fb::FirewallReason::ReputationBelowMinimum);
-    return true;
-  }
-  if (deny != nullptr) {
-    EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, deny->id, fb::FirewallReason::RuleDeny);
-    return true;
-  }
-  if (allow == nullptr) {
-    EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, "", fb::FirewallReason::NoMatchingAllow);
-    return true;
-  }
+  const FwRule* allow = verdict.rule;
   if (kTools[tool].dangerous && rng.Chance(500)) {
     EmitDecided(p, tool, call_id, fb::FirewallAction::Deny, allow->id, fb::FirewallReason::SafetyLevel);
     return true;
@@ -161,15 +140,11 @@ bool Generator::StartCall() {
   c.tool = static_cast<uint8_t>(tool);
   c.call_id = call_id;
   c.amount = kTools[tool].price;
-  if (c.amount == 0) {
-    c.mode = Mode::kFree;
-    c.stage = Stage::kInvoke;
-  } else if (history >= kReputationWarmup && score > kPostPayTrust) {
-    c.mode = Mode::kPostpay;  // trusted (lango: score > 0.7): run first, pay later
-    c.stage = Stage::kDefer;
-  } else {
-    c.mode = Mode::kPrepay;
-    c.stage = Stage::kQuote;
+  c.mode = policy::PaymentModeFor(c.amount, history, score);
+  switch (c.mode) {
+    case Mode::kFree: c.stage = Stage::kInvoke; break;
+    case Mode::kPostpay: c.stage = Stage::kDefer; break;  // trusted: run first, pay later
+    case Mode::kPrepay: c.stage = Stage::kQuote; break;
   }
   c.due_ns = now + rng.Range(1, 40) * kMs;
   calls.push_back(std::move(c));

@@ -1,8 +1,9 @@
-// The reputation view: lango's formula on fresh counts, decay on event time, which events count,
+// The reputation view: lango's formula (node/policy) on fresh counts, decay on event time, which events count,
 // unknown union members skipped, and a rebuild reproducing the live bytes.
 #include <cmath>
 
 #include "events_generated.h"
+#include "node/policy/reputation.h"
 #include "pipeline/reputation_view.h"
 #include "pipeline/runner.h"
 #include "support/test_util.h"
@@ -23,16 +24,6 @@ std::string Outcome(int64_t ts, fb::Event type, int peer) {
       default: return fb::CreateToolTimedOutDirect(fbb, "c", did.c_str(), "t", 1000).Union();
     }
   });
-}
-
-TEST(ReputationFormula, MatchesLangoTable) {
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(0, 0, 0), 0.0);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(1, 0, 0), 0.5);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(1, 1, 0), 0.25);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(1, 0, 1), 1 / 3.5);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(10, 0, 0), 10.0 / 11);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(10, 2, 1), 10 / 16.5);
-  EXPECT_DOUBLE_EQ(pipeline::ReputationScore(0, 5, 0), 0.0);
 }
 
 TEST(ReputationView, CountsOutcomesAtOneInstantLikeLango) {
@@ -70,8 +61,8 @@ TEST(ReputationView, OldFailuresWeighLessThanRecentSuccesses) {
   auto declining = **pipeline::GetReputation(s->db(), TestDid(2));
   EXPECT_EQ(improving.successes, 4u);
   EXPECT_EQ(improving.failures, 4u);
-  EXPECT_GT(improving.score, pipeline::ReputationScore(4, 4, 0));  // undecayed lango score = 4/13
-  EXPECT_LT(declining.score, pipeline::ReputationScore(4, 4, 0));
+  EXPECT_GT(improving.score, policy::ReputationScore(4, 4, 0));  // undecayed lango score = 4/13
+  EXPECT_LT(declining.score, policy::ReputationScore(4, 4, 0));
   // Two half-lives: the 4 old failures weigh ~1 (4 * 1/4, within seconds of skew).
   EXPECT_NEAR(improving.score, 4 / (4 + 2 * 1.0 + 1.0), 0.001);
   EXPECT_EQ(improving.last_interaction_ns, T(3, 60));
