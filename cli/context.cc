@@ -38,9 +38,10 @@ Result<std::unique_ptr<WriteHandle>> WriteHandle::Prepare(const Context& ctx, bo
     return Status::NotFound("no sov home at " + layout.home + " (run `sov init` or pass --home)");
   }
   auto h = std::make_unique<WriteHandle>();
-  auto config = node::Config::Load(layout.config());
+  auto config = LoadHomeConfig(ctx);
   if (!config.ok()) return config.status();
-  h->config = *config;
+  if (!config->found) return Status::NotFound("no config at " + layout.config() + " (run `sov init` first)");
+  h->config = config->config;
   auto key = identity::Keystore::Load(layout.key());
   if (!key.ok()) return key.status();
   h->key = std::move(*key);
@@ -57,6 +58,12 @@ Result<std::unique_ptr<WriteHandle>> WriteHandle::Open(const Context& ctx, bool 
   if (!s.ok()) return s.status();
   (*h)->store = std::move(*s);
   return h;
+}
+
+Result<node::HomeConfig> LoadHomeConfig(const Context& ctx) {
+  auto config = node::LoadHomeConfig(ctx.home());
+  if (config.ok() && !config->notice.empty()) std::cerr << "sov: " << config->notice << std::endl;
+  return config;
 }
 
 int Fail(const Status& status) { return Fail(status.message().empty() ? status.ToString() : status.message()); }

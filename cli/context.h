@@ -53,6 +53,10 @@ struct WriteHandle {
   static Result<std::unique_ptr<WriteHandle>> Prepare(const Context& ctx, bool views = true);
 };
 
+// The home's config (node::LoadHomeConfig: config.toml, or a legacy flat config converted to it),
+// its one-line notice, if any, printed on stderr as "sov: <notice>".
+Result<node::HomeConfig> LoadHomeConfig(const Context& ctx);
+
 // Prints "sov: <message>" to stderr and returns the exit code for it (1).
 int Fail(const Status& status);
 int Fail(const std::string& message);
@@ -89,6 +93,7 @@ Status CheckDid(const std::string& flag, const std::string& did);
 
 // Command registration, one function per command group (each in its own file).
 void AddInitCommand(CLI::App& app, Context& ctx);
+void AddConfigCommands(CLI::App& app, Context& ctx);
 void AddLogCommands(CLI::App& app, Context& ctx);
 void AddViewsCommands(CLI::App& app, Context& ctx);
 void AddSimCommand(CLI::App& app, Context& ctx);

@@ -1,10 +1,9 @@
-// `sov init`: creates a home: the directory (0700), the node key (0600), the default config with
-// every key, and an empty log with all its views.
+// `sov init`: creates a home: the directory (0700), the node key (0600), the default config.toml
+// (0600) with every key, and an empty log with all its views.
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli/context.h"
@@ -21,16 +20,18 @@ int Run(Context& ctx) {
   if (fs::exists(layout.key()) || fs::exists(layout.db())) {
     return Fail("a sov home already exists at " + layout.home + " (remove it or pick another --home)");
   }
+  // An existing config is kept (a legacy flat one is converted); a bad one stops init here.
+  auto config = LoadHomeConfig(ctx);
+  if (!config.ok()) return Fail(config.status());
   std::error_code ec;
   fs::create_directories(layout.home, ec);
   if (ec) return Fail("creating " + layout.home + ": " + ec.message());
   ::chmod(layout.home.c_str(), 0700);
   auto key = identity::Keystore::Create(layout.key());
   if (!key.ok()) return Fail(key.status());
-  if (!fs::exists(layout.config())) {
-    std::ofstream f(layout.config());
-    f << node::Config::DefaultText();
-    if (!f) return Fail("writing " + layout.config());
+  if (!config->found) {
+    Status written = node::WriteConfigFile(layout.config(), node::Config::DefaultText());
+    if (!written.ok()) return Fail(written);
   }
   pipeline::StoreOptions o;
   o.create_if_missing = true;

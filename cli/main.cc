@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", ctx.json, "Print machine-readable JSON instead of a table");
 
   sov::cli::AddInitCommand(app, ctx);
+  sov::cli::AddConfigCommands(app, ctx);
   sov::cli::AddLogCommands(app, ctx);
   sov::cli::AddViewsCommands(app, ctx);
   sov::cli::AddSimCommand(app, ctx);

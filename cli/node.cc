@@ -23,14 +23,16 @@ int Run(Context& ctx, const RunFlags& flags) {
   options.home = ctx.home();
   options.listen_override = flags.listen;
   options.create_if_missing = true;
-  const std::string config_path = flags.config_path.empty() ? options.home.config() : flags.config_path;
-  if (std::filesystem::exists(config_path)) {
-    auto config = node::Config::Load(config_path);
+  if (!flags.config_path.empty()) {
+    if (!std::filesystem::exists(flags.config_path)) return Fail("no config at " + flags.config_path);
+    auto config = node::Config::Load(flags.config_path);
     if (!config.ok()) return Fail(config.status());
     options.config = *config;
-  } else if (!flags.config_path.empty()) {
-    return Fail("no config at " + config_path);
-  }  // else: the embedded defaults
+  } else {
+    auto config = LoadHomeConfig(ctx);
+    if (!config.ok()) return Fail(config.status());
+    options.config = config->config;  // the registry's defaults when the home has no config
+  }
   const std::string level = flags.log_level.empty() ? options.config.log_level : flags.log_level;
   auto logger = spdlog::stderr_color_mt("sov");
   spdlog::set_default_logger(logger);
@@ -50,7 +52,7 @@ void AddNodeCommands(CLI::App& app, Context& ctx) {
   node->require_subcommand(1);
   auto flags = std::make_shared<RunFlags>();
   auto* run = node->add_subcommand("run", "Run the node in the foreground until SIGINT/SIGTERM (creates the home if needed)");
-  run->add_option("--config", flags->config_path, "Config file (default: <home>/config, else the embedded defaults)");
+  run->add_option("--config", flags->config_path, "TOML config file (default: <home>/config.toml, else the embedded defaults)");
   run->add_option("--listen", flags->listen, "Listen multiaddr, repeatable (replaces p2p.listen)");
   run->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off (default: log.level)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -1,188 +1,112 @@
 #include "node/config.h"
 
-#include "node/p2p/wire/multiaddr.h"
+#include <fcntl.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <charconv>
-#include <iterator>
-#include <optional>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "node/config_legacy.h"
+#include "node/config_registry.h"
 
 namespace sov::node {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+// A config file is a few KiB; anything far larger is not one (and is not read into memory).
+constexpr uintmax_t kMaxConfigBytes = 1u << 20;
 
-Result<uint64_t> ParseUnsigned(std::string_view value, uint64_t min, uint64_t max, const std::string& where) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || p != value.data() + value.size()) {
-    return Status::InvalidArgument(where + ": '" + std::string(value) + "' is not a whole number");
+Result<std::string> ReadConfigText(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::NotFound("no config at " + path + " (run `sov init` first)");
+  if (size > kMaxConfigBytes) {
+    return Status::InvalidArgument(path + ": " + std::to_string(size) + " bytes is too large for a config file (at most " +
+                                   std::to_string(kMaxConfigBytes) + ")");
   }
-  if (v < min || v > max) {
-    return Status::InvalidArgument(where + ": " + std::to_string(v) + " is outside " + std::to_string(min) + ".." +
-                                   std::to_string(max));
-  }
-  return v;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::IOError("cannot read " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
 }
 
-struct UnsignedKey {
-  uint64_t* value;
-  uint64_t min, max;
-};
+Status Errno(const std::string& what) { return Status::IOError(what + ": " + std::strerror(errno)); }
 
-std::optional<UnsignedKey> UnsignedField(Config& c, const std::string& key) {
-  UnsignedKey k;
-  if (key == "p2p.max_peers") k = {&c.p2p_max_peers, 1, 100000};
-  else if (key == "p2p.low_watermark") k = {&c.p2p_low_watermark, 0, 100000};
-  else if (key == "p2p.dial_timeout_ms") k = {&c.p2p_dial_timeout_ms, 100, 600000};
-  else if (key == "p2p.negotiation_timeout_ms") k = {&c.p2p_negotiation_timeout_ms, 100, 600000};
-  else if (key == "p2p.handshake_timeout_ms") k = {&c.p2p_handshake_timeout_ms, 100, 600000};
-  else if (key == "p2p.idle_timeout_s") k = {&c.p2p_idle_timeout_s, 0, 86400 * 30};
-  else if (key == "p2p.max_streams") k = {&c.p2p_max_streams, 1, 100000};
-  else return std::nullopt;
-  return k;
-}
-
-// Multiaddrs separated by spaces or commas; each must parse (bootstrap ones must name a /p2p/ id).
-Result<std::vector<std::string>> ParseMultiaddrList(std::string_view value, const std::string& where, bool need_peer) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < value.size()) {
-    while (i < value.size() && (value[i] == ' ' || value[i] == ',' || value[i] == '\t')) ++i;
-    size_t j = i;
-    while (j < value.size() && value[j] != ' ' && value[j] != ',' && value[j] != '\t') ++j;
-    if (j > i) {
-      std::string_view text = value.substr(i, j - i);
-      auto ma = p2p::Multiaddr::Parse(text);
-      if (!ma.ok()) return ma.status().WithContext(where);
-      if (auto tcp = ma->Tcp(); !tcp.ok()) return tcp.status().WithContext(where);
-      if (need_peer && !ma->peer_id()) {
-        return Status::InvalidArgument(where + ": " + std::string(text) + " does not end in /p2p/<peer id>");
-      }
-      out.emplace_back(text);
-    }
-    i = j;
-  }
-  return out;
-}
+// How to get past a refused legacy config, appended to its one-line error.
+constexpr const char* kLegacyFix =
+    "; fix that line of the old file and run again to convert it to config.toml, or remove the old file to use "
+    "the defaults";
 
 }  // namespace
 
-std::string Config::DefaultText() {
-  return R"(# sov node configuration. Every key is listed with its default.
+Config::Config() { Assign(Values::Defaults(NodeConfigKeys())); }
 
-# When an append is durable: always (fsync before it returns), batch (fsync every
-# log.sync_interval_ms) or none (leave it to the OS).
-log.sync = always
-
-# With log.sync = batch: the longest time between two fsyncs of the log, in milliseconds.
-log.sync_interval_ms = 100
-
-# Records between two signed checkpoints of the hash chain (0 = only at clean shutdown).
-log.checkpoint_interval = 10000
-
-# Memory budget of each column family's write buffer, in MiB.
-store.write_buffer_mb = 64
-
-# Log level of `sov node run`: trace, debug, info, warn, error or off.
-log.level = info
-
-# Addresses to listen on (multiaddrs, separated by spaces or commas).
-p2p.listen = /ip4/0.0.0.0/tcp/9000
-
-# Peers dialled at start and re-dialled with backoff while none is connected
-# (multiaddrs ending in /p2p/<peer id>, separated by spaces or commas).
-p2p.bootstrap =
-
-# At most this many connections; when reached, idle ones are trimmed down to the low watermark.
-p2p.max_peers = 50
-p2p.low_watermark = 40
-
-# Timeouts per phase: DNS + TCP connect, each protocol negotiation, the Noise handshake, in ms.
-p2p.dial_timeout_ms = 10000
-p2p.negotiation_timeout_ms = 10000
-p2p.handshake_timeout_ms = 10000
-
-# A connection with no open stream and no traffic for this long is closed (0 = never), in seconds.
-p2p.idle_timeout_s = 300
-
-# Streams a peer may have open on one connection; more are reset.
-p2p.max_streams = 1000
-
-# Serve /echo/1.0.0 (everything a peer writes is written back): for interop checks and diagnostics.
-p2p.echo = false
-)";
+void Config::Assign(const Values& v) {
+  auto sync = store::ParseSyncPolicy(v.Text("log.sync"));  // one of the registry's choices
+  log_sync = sync.ok() ? *sync : store::SyncPolicy::kAlways;
+  log_sync_interval_ms = v.Unsigned("log.sync_interval_ms");
+  log_checkpoint_interval = v.Unsigned("log.checkpoint_interval");
+  store_write_buffer_mb = v.Unsigned("store.write_buffer_mb");
+  log_level = v.Text("log.level");
+  p2p_listen = v.List("p2p.listen");
+  p2p_bootstrap = v.List("p2p.bootstrap");
+  p2p_max_peers = v.Unsigned("p2p.max_peers");
+  p2p_low_watermark = v.Unsigned("p2p.low_watermark");
+  p2p_dial_timeout_ms = v.Unsigned("p2p.dial_timeout_ms");
+  p2p_negotiation_timeout_ms = v.Unsigned("p2p.negotiation_timeout_ms");
+  p2p_handshake_timeout_ms = v.Unsigned("p2p.handshake_timeout_ms");
+  p2p_idle_timeout_s = v.Unsigned("p2p.idle_timeout_s");
+  p2p_max_streams = v.Unsigned("p2p.max_streams");
+  p2p_echo = v.Bool("p2p.echo");
 }
 
-Result<Config> Config::Parse(std::string_view text, const std::string& origin) {
+Values Config::ToValues() const {
+  Values v = Values::Defaults(NodeConfigKeys());
+  v.Set("log.sync", std::string(store::SyncPolicyName(log_sync)), 0);
+  v.Set("log.sync_interval_ms", log_sync_interval_ms, 0);
+  v.Set("log.checkpoint_interval", log_checkpoint_interval, 0);
+  v.Set("store.write_buffer_mb", store_write_buffer_mb, 0);
+  v.Set("log.level", log_level, 0);
+  v.Set("p2p.listen", p2p_listen, 0);
+  v.Set("p2p.bootstrap", p2p_bootstrap, 0);
+  v.Set("p2p.max_peers", p2p_max_peers, 0);
+  v.Set("p2p.low_watermark", p2p_low_watermark, 0);
+  v.Set("p2p.dial_timeout_ms", p2p_dial_timeout_ms, 0);
+  v.Set("p2p.negotiation_timeout_ms", p2p_negotiation_timeout_ms, 0);
+  v.Set("p2p.handshake_timeout_ms", p2p_handshake_timeout_ms, 0);
+  v.Set("p2p.idle_timeout_s", p2p_idle_timeout_s, 0);
+  v.Set("p2p.max_streams", p2p_max_streams, 0);
+  v.Set("p2p.echo", p2p_echo, 0);
+  return v;
+}
+
+Config Config::FromValues(const Values& values) {
   Config c;
-  std::istringstream in{std::string(text)};
-  std::string raw;
-  int line_no = 0;
-  while (std::getline(in, raw)) {
-    ++line_no;
-    std::string_view line = Trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    auto eq = line.find('=');
-    const std::string at = origin + ":" + std::to_string(line_no);
-    if (eq == std::string_view::npos) return Status::InvalidArgument(at + ": expected `key = value`");
-    std::string key(Trim(line.substr(0, eq)));
-    std::string_view value = Trim(line.substr(eq + 1));
-    const std::string where = at + ": " + key;
-    if (key == "log.sync") {
-      auto p = store::ParseSyncPolicy(value);
-      if (!p.ok()) return p.status().WithContext(where);
-      c.log_sync = *p;
-    } else if (key == "log.sync_interval_ms") {
-      auto v = ParseUnsigned(value, 1, 60000, where);
-      if (!v.ok()) return v.status();
-      c.log_sync_interval_ms = *v;
-    } else if (key == "log.checkpoint_interval") {
-      auto v = ParseUnsigned(value, 0, 1u << 30, where);
-      if (!v.ok()) return v.status();
-      c.log_checkpoint_interval = *v;
-    } else if (key == "store.write_buffer_mb") {
-      auto v = ParseUnsigned(value, 1, 4096, where);
-      if (!v.ok()) return v.status();
-      c.store_write_buffer_mb = *v;
-    } else if (key == "log.level") {
-      static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
-      if (std::find(std::begin(kLevels), std::end(kLevels), value) == std::end(kLevels)) {
-        return Status::InvalidArgument(where + ": '" + std::string(value) + "' is not one of trace, debug, info, warn, error, off");
-      }
-      c.log_level = std::string(value);
-    } else if (key == "p2p.echo") {
-      if (value != "true" && value != "false") return Status::InvalidArgument(where + ": expected true or false");
-      c.p2p_echo = value == "true";
-    } else if (key == "p2p.listen" || key == "p2p.bootstrap") {
-      auto list = ParseMultiaddrList(value, where, key == "p2p.bootstrap");
-      if (!list.ok()) return list.status();
-      (key == "p2p.listen" ? c.p2p_listen : c.p2p_bootstrap) = std::move(*list);
-    } else if (auto field = UnsignedField(c, key)) {
-      auto v = ParseUnsigned(value, field->min, field->max, where);
-      if (!v.ok()) return v.status();
-      *field->value = *v;
-    } else {
-      return Status::InvalidArgument(at + ": unknown key '" + key + "'");
-    }
-  }
+  c.Assign(values);
   return c;
 }
 
+std::string Config::DefaultText() {
+  return RenderToml(NodeConfigKeys(), Values::Defaults(NodeConfigKeys()),
+                    "# sov node configuration (TOML). Every key is listed with its default and meaning;\n"
+                    "# `sov config keys` lists them too.\n");
+}
+
+Result<Config> Config::Parse(std::string_view text, const std::string& origin) {
+  auto values = ParseToml(text, origin, NodeConfigKeys());
+  if (!values.ok()) return values.status();
+  return FromValues(*values);
+}
+
 Result<Config> Config::Load(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) return Status::NotFound("no config at " + path + " (run `sov init` first)");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return Parse(ss.str(), path);
+  auto text = ReadConfigText(path);
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 store::LogOptions Config::ToLogOptions(const Signer* signer) const {
@@ -192,6 +116,83 @@ store::LogOptions Config::ToLogOptions(const Signer* signer) const {
   o.checkpoint_interval = log_checkpoint_interval;
   o.signer = signer;
   return o;
+}
+
+Result<HomeConfig> LoadHomeConfig(const HomeLayout& home) {
+  namespace fs = std::filesystem;
+  HomeConfig out;
+  if (fs::exists(home.config())) {
+    auto config = Config::Load(home.config());
+    if (!config.ok()) return config.status();
+    out.config = std::move(*config);
+    out.found = true;
+    if (fs::exists(home.legacy_config())) {
+      out.notice = home.legacy_config() + " is ignored: " + home.config() + " is the config (remove the old file)";
+    }
+    return out;
+  }
+  if (!fs::exists(home.legacy_config())) return out;
+
+  auto text = ReadConfigText(home.legacy_config());
+  if (!text.ok()) return text.status();
+  auto values = ParseLegacyConfig(*text, home.legacy_config(), NodeConfigKeys());
+  if (!values.ok()) return Status::InvalidArgument(values.status().message() + kLegacyFix);
+  if (fs::exists(home.legacy_config_backup())) {
+    return Status::InvalidArgument("cannot convert " + home.legacy_config() + " to " + home.config() + ": " +
+                                   home.legacy_config_backup() + " exists (move it away and run again)");
+  }
+  const std::string toml = RenderToml(NodeConfigKeys(), *values,
+                                      "# sov node configuration (TOML), converted from the flat file " +
+                                          home.legacy_config() + "\n# (kept as " + home.legacy_config_backup() +
+                                          "). Every key is listed with its value and meaning.\n");
+  auto converted = Config::Parse(toml, home.config());
+  if (!converted.ok()) return converted.status().WithContext("converting " + home.legacy_config());
+  if (Status s = WriteConfigFile(home.config(), toml); !s.ok()) return s;
+  std::error_code ec;
+  fs::rename(home.legacy_config(), home.legacy_config_backup(), ec);
+  if (ec) {
+    return Status::IOError("wrote " + home.config() + " but could not rename " + home.legacy_config() + " to " +
+                           home.legacy_config_backup() + ": " + ec.message());
+  }
+  out.config = std::move(*converted);
+  out.found = true;
+  out.notice = "converted " + home.legacy_config() + " to " + home.config() + " (old file kept as config.old)";
+  return out;
+}
+
+Status WriteConfigFile(const std::string& path, std::string_view text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("creating " + tmp);
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Status s = Errno("writing " + tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    done += static_cast<size_t>(n);
+  }
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_errno = errno;
+  const bool closed = ::close(fd) == 0;
+  if (!synced || !closed) {
+    if (!synced) errno = sync_errno;
+    Status s = Errno("writing " + tmp);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  // link() fails if `path` exists, so an existing config is never replaced.
+  if (::link(tmp.c_str(), path.c_str()) != 0) {
+    Status s = Errno("creating " + path);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  ::unlink(tmp.c_str());
+  return Status::OK();
 }
 
 std::string ResolveHome(const std::string& flag) {

@@ -71,7 +71,7 @@ TEST_F(Cli, InitMadeOwnerOnlyKeyAndFullConfig) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat(home_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0077, 0u);
-  std::ifstream f(home_ + "/config");
+  std::ifstream f(home_ + "/config.toml");
   std::string config((std::istreambuf_iterator<char>(f)), {});
   for (const char* key : {"log.sync", "log.sync_interval_ms", "log.checkpoint_interval", "store.write_buffer_mb"}) {
     EXPECT_NE(config.find(key), std::string::npos) << key;
@@ -247,12 +247,17 @@ TEST_F(Cli, CorruptConfigNamesTheKey) {
   const std::string home = d.Sub("h");
   ASSERT_EQ(Sov({"init"}, home).exit_code, 0);
   {
-    std::ofstream f(home + "/config", std::ios::app);
-    f << "log.checkpoint_interval = lots\n";
+    // The default file's [log] line for the key, set to a string.
+    std::ifstream in(home + "/config.toml");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string line = "checkpoint_interval = 10000\n";
+    ASSERT_NE(text.find(line), std::string::npos) << text;
+    text.replace(text.find(line), line.size(), "checkpoint_interval = \"lots\"\n");
+    std::ofstream(home + "/config.toml", std::ios::trunc) << text;
   }
   RunResult r = Sov({"sim", "--peers", "3", "--events", "10"}, home);
   ExpectCleanFailure(r, "log.checkpoint_interval");
-  EXPECT_NE(r.err.find(home + "/config:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(home + "/config.toml:"), std::string::npos) << r.err;
   json stats = json::parse(Sov({"log", "stats", "--json"}, home).out);
   EXPECT_EQ(stats["records"], 0) << "nothing may be written by a failed command";
 }
@@ -282,7 +287,7 @@ TEST_F(Cli, WriterHeldByAnotherProcessReadsStillWork) {
   writer.Kill();
   const std::string restored = d.Sub("restored");
   std::filesystem::create_directories(restored);
-  std::filesystem::copy_file(home + "/config", restored + "/config");
+  std::filesystem::copy_file(home + "/config.toml", restored + "/config.toml");
   std::filesystem::copy_file(home + "/node.key", restored + "/node.key");
   ASSERT_EQ(Sov({"log", "restore", d.Sub("backup")}, restored).exit_code, 0);
   json verified = json::parse(Sov({"log", "verify", "--json"}, restored).out);

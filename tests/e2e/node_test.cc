@@ -260,13 +260,15 @@ TEST_F(NodeE2e, BootstrapPeersFromTheConfigFileAreDialledAtStart) {
   ASSERT_TRUE(a.ok() && b.ok());
   std::filesystem::create_directories(Home("c"));
   {
-    std::ofstream config(Home("c") + "/config");
+    std::ofstream config(Home("c") + "/config.toml");
     config << "# written by node_test\n"
-              "log.sync = always\n"
-              "log.level = info\n"
-              "p2p.listen = /ip4/127.0.0.1/tcp/0\n"
-              "p2p.bootstrap = "
-           << a.addr() << ", " << b.addr() << "\n";
+              "[log]\n"
+              "sync = \"always\"\n"
+              "level = \"info\"\n"
+              "[p2p]\n"
+              "listen = [\"/ip4/127.0.0.1/tcp/0\"]\n"
+              "bootstrap = [\""
+           << a.addr() << "\", \"" << b.addr() << "\"]\n";
   }
   SovNode c(Home("c"), {});  // no --listen: p2p.listen comes from the config too
   ASSERT_TRUE(c.ok());

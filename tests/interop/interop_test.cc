@@ -137,7 +137,7 @@ class InteropJs : public ::testing::Test {
   std::unique_ptr<SovNode> StartSovNode() {
     const std::string home = tmp_.Sub("sov");
     std::filesystem::create_directories(home);
-    std::ofstream(home + "/config") << "log.sync = always\np2p.echo = true\n";
+    std::ofstream(home + "/config.toml") << "[log]\nsync = \"always\"\n[p2p]\necho = true\n";
     return std::make_unique<SovNode>(home);
   }
 

@@ -37,7 +37,7 @@ class SovNode {
  public:
   // Starts `sov --home <home> node run --log-level debug <run_args...>` (stderr into <home>.stderr)
   // and waits up to 30 s for `p2p status` to answer. ok() says if it did. The default run_args
-  // listen on a free loopback port; pass {} to take p2p.listen from <home>/config.
+  // listen on a free loopback port; pass {} to take p2p.listen from <home>/config.toml.
   explicit SovNode(std::string home,
                    std::vector<std::string> run_args = {"--listen", "/ip4/127.0.0.1/tcp/0"});
   bool ok() const { return ok_; }

@@ -1,10 +1,9 @@
-// Identity and configuration: libp2p/did:key encodings against published vectors, the key file's
-// owner-only rule, and config validation naming the offending key.
+// Identity: libp2p/did:key encodings against published vectors and the key file's owner-only rule
+// (the config tests are in tests/node/config_test.cc).
 #include <sys/stat.h>
 
 #include <fstream>
 
-#include "node/config.h"
 #include "node/identity/keystore.h"
 #include "store/base/bytes.h"
 #include "node/identity/peer_id.h"
@@ -87,29 +86,6 @@ TEST(Keystore, RejectsCorruptKeyFile) {
   auto r = identity::Keystore::Load(dir.Sub("node.key"));
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsCorruption()) << r.status().ToString();
-}
-
-TEST(Config, DefaultTextParsesToDefaults) {
-  auto c = node::Config::Parse(node::Config::DefaultText(), "config");
-  ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(c->log_sync, store::SyncPolicy::kAlways);
-  EXPECT_EQ(c->log_checkpoint_interval, 10000u);
-  EXPECT_EQ(c->log_sync_interval_ms, 100u);
-}
-
-TEST(Config, ErrorsNameFileLineAndKey) {
-  auto bad_value = node::Config::Parse("# c\nlog.sync = sometimes\n", "/h/config");
-  ASSERT_FALSE(bad_value.ok());
-  EXPECT_NE(bad_value.status().message().find("/h/config:2: log.sync"), std::string::npos)
-      << bad_value.status().message();
-  auto unknown = node::Config::Parse("log.synk = always\n", "/h/config");
-  ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("unknown key 'log.synk'"), std::string::npos);
-  auto range = node::Config::Parse("log.sync_interval_ms = 0\n", "c");
-  ASSERT_FALSE(range.ok());
-  EXPECT_NE(range.status().message().find("log.sync_interval_ms"), std::string::npos);
-  EXPECT_FALSE(node::Config::Parse("log.checkpoint_interval = 12abc\n", "c").ok());
-  EXPECT_FALSE(node::Config::Parse("just words\n", "c").ok());
 }
 
 }  // namespace
