@@ -69,4 +69,13 @@ Result<nlohmann::json> CallNode(const Context& ctx, const nlohmann::json& reques
   return response;
 }
 
+Result<nlohmann::json> CallCommand(const Context& ctx, const node::control::CommandSpec& spec, nlohmann::json args) {
+  args["cmd"] = std::string(spec.name);
+  auto response = CallNode(ctx, args);
+  if (!response.ok()) return response.status();
+  Status valid = node::control::CheckFields(*response, spec.response, "the node's answer to '" + std::string(spec.name) + "'");
+  if (!valid.ok()) return Status::Corruption(valid.message());
+  return response;
+}
+
 }  // namespace sov::cli

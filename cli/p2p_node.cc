@@ -6,6 +6,7 @@
 
 #include "cli/context.h"
 #include "cli/control_client.h"
+#include "node/gateway/control/fields.h"
 #include "node/identity/peer_id.h"
 #include "store/base/crypto.h"
 
@@ -14,17 +15,55 @@ namespace sov::cli {
 namespace {
 
 using nlohmann::json;
+using node::control::GetBool;
+using node::control::GetInt;
+using node::control::GetObject;
+using node::control::GetString;
+using node::control::GetStrings;
+using node::control::GetUint;
+using Fields = std::vector<std::pair<std::string, std::string>>;
 
-std::vector<std::string> Strings(const json& j) {
-  std::vector<std::string> out;
-  if (j.is_array()) {
-    for (const auto& s : j) out.push_back(s.get<std::string>());
-  }
-  return out;
+// Prints `fields`, or fails with the error that kept them from being read.
+int PrintOrFail(const Result<Fields>& fields) {
+  if (!fields.ok()) return Fail(fields.status());
+  PrintFields(*fields);
+  return 0;
 }
 
-int Status(Context& ctx) {
-  auto r = CallNode(ctx, {{"cmd", "status"}});
+Result<Fields> StatusFields(const json& s) {
+  SOV_ASSIGN_OR_RETURN(json features, GetObject(s, "features"));
+  std::vector<std::string> on, off;
+  for (auto& [name, enabled] : features.items()) {
+    if (!enabled.is_boolean()) {
+      return sov::Status::Corruption("the node's answer to 'status': feature \"" + name + "\" must be a boolean");
+    }
+    (enabled.get<bool>() ? on : off).push_back(name);
+  }
+  SOV_ASSIGN_OR_RETURN(std::string peer_id, GetString(s, "peerId"));
+  SOV_ASSIGN_OR_RETURN(std::string did, GetString(s, "did"));
+  SOV_ASSIGN_OR_RETURN(std::string version, GetString(s, "version"));
+  SOV_ASSIGN_OR_RETURN(std::vector<std::string> listen, GetStrings(s, "listenAddrs"));
+  SOV_ASSIGN_OR_RETURN(uint64_t connected, GetUint(s, "connectedPeers"));
+  SOV_ASSIGN_OR_RETURN(uint64_t max_peers, GetUint(s, "maxPeers"));
+  SOV_ASSIGN_OR_RETURN(uint64_t low_watermark, GetUint(s, "lowWatermark"));
+  SOV_ASSIGN_OR_RETURN(std::vector<std::string> protocols, GetStrings(s, "protocols"));
+  SOV_ASSIGN_OR_RETURN(int64_t started_at_ns, GetInt(s, "startedAtNs"));
+  SOV_ASSIGN_OR_RETURN(uint64_t events, GetUint(s, "eventsRecorded"));
+  return Fields{{"peer id", peer_id},
+                {"did", did},
+                {"version", version},
+                {"listening", JoinComma(listen, "-")},
+                {"peers", std::to_string(connected) + " connected / " + std::to_string(max_peers) + " max (trim to " +
+                              std::to_string(low_watermark) + ")"},
+                {"protocols", JoinComma(protocols, "-")},
+                {"started", FormatTime(started_at_ns)},
+                {"events", std::to_string(events) + " recorded since start"},
+                {"features on", JoinComma(on, "-")},
+                {"features off", JoinComma(off, "-")}};
+}
+
+int ShowStatus(Context& ctx) {
+  auto r = CallCommand(ctx, node::control::kStatus);
   if (!r.ok()) return Fail(r.status());
   json& s = *r;
   s.erase("ok");
@@ -32,28 +71,26 @@ int Status(Context& ctx) {
     PrintJson(s);
     return 0;
   }
-  std::vector<std::string> on, off;
-  for (auto& [name, enabled] : s["features"].items()) (enabled.get<bool>() ? on : off).push_back(name);
-  PrintFields({{"peer id", s["peerId"]},
-               {"did", s["did"]},
-               {"version", s["version"]},
-               {"listening", JoinComma(Strings(s["listenAddrs"]), "-")},
-               {"peers", std::to_string(s["connectedPeers"].get<size_t>()) + " connected / " +
-                             std::to_string(s["maxPeers"].get<size_t>()) + " max (trim to " +
-                             std::to_string(s["lowWatermark"].get<size_t>()) + ")"},
-               {"protocols", JoinComma(Strings(s["protocols"]), "-")},
-               {"started", FormatTime(s["startedAtNs"].get<int64_t>())},
-               {"events", std::to_string(s["eventsRecorded"].get<uint64_t>()) + " recorded since start"},
-               {"features on", JoinComma(on, "-")},
-               {"features off", JoinComma(off, "-")}});
-  return 0;
+  return PrintOrFail(StatusFields(s));
+}
+
+Result<Fields> IdentityFields(const json& id) {
+  SOV_ASSIGN_OR_RETURN(std::string peer_id, GetString(id, "peerId"));
+  SOV_ASSIGN_OR_RETURN(std::string did, GetString(id, "did"));
+  SOV_ASSIGN_OR_RETURN(std::string key_file, GetString(id, "keyFile"));
+  SOV_ASSIGN_OR_RETURN(bool running, GetBool(id, "running"));
+  SOV_ASSIGN_OR_RETURN(std::vector<std::string> listen, GetStrings(id, "listenAddrs"));
+  return Fields{{"peer id", peer_id},
+                {"did", did},
+                {"key file", key_file},
+                {"listening", running ? JoinComma(listen, "-") : "- (no node running)"}};
 }
 
 // Works without a running node too: the key gives peer id and DID; listen addresses need the node.
 int Identity(Context& ctx) {
   auto home = ctx.home();
   json id;
-  auto r = CallNode(ctx, {{"cmd", "identity"}});
+  auto r = CallCommand(ctx, node::control::kIdentity);
   if (r.ok()) {
     id = *r;
     id.erase("ok");
@@ -73,49 +110,58 @@ int Identity(Context& ctx) {
     PrintJson(id);
     return 0;
   }
-  PrintFields({{"peer id", id["peerId"]},
-               {"did", id["did"]},
-               {"key file", id["keyFile"]},
-               {"listening", id["running"].get<bool>() ? JoinComma(Strings(id["listenAddrs"]), "-")
-                                                       : "- (no node running)"}});
-  return 0;
+  return PrintOrFail(IdentityFields(id));
+}
+
+Result<std::string> ConnectedLine(const json& response) {
+  SOV_ASSIGN_OR_RETURN(json p, GetObject(response, "peer"));
+  SOV_RETURN_IF_ERROR(node::control::CheckFields(p, node::control::spec::kConnection, "the node's answer to 'connect'"));
+  SOV_ASSIGN_OR_RETURN(std::string peer_id, GetString(p, "peerId"));
+  SOV_ASSIGN_OR_RETURN(std::string address, GetString(p, "address"));
+  SOV_ASSIGN_OR_RETURN(std::string direction, GetString(p, "direction"));
+  return "connected to " + peer_id + " (" + address + ", " + direction + ")";
 }
 
 int Connect(Context& ctx, const std::string& addr) {
-  auto r = CallNode(ctx, {{"cmd", "connect"}, {"addr", addr}});
+  auto r = CallCommand(ctx, node::control::kConnect, {{"addr", addr}});
   if (!r.ok()) return Fail(r.status());
-  const json& p = (*r)["peer"];
   if (ctx.json) {
-    PrintJson(p);
-  } else {
-    std::cout << "connected to " << p["peerId"].get<std::string>() << " (" << p["address"].get<std::string>()
-              << ", " << p["direction"].get<std::string>() << ")" << std::endl;
+    PrintJson((*r)["peer"]);
+    return 0;
   }
+  auto line = ConnectedLine(*r);
+  if (!line.ok()) return Fail(line.status());
+  std::cout << *line << std::endl;
   return 0;
 }
 
 int Disconnect(Context& ctx, const std::string& peer) {
-  auto r = CallNode(ctx, {{"cmd", "disconnect"}, {"peer", peer}});
+  auto r = CallCommand(ctx, node::control::kDisconnect, {{"peer", peer}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {
     r->erase("ok");
     PrintJson(*r);
-  } else {
-    std::cout << "disconnected " << (*r)["peerId"].get<std::string>() << std::endl;
+    return 0;
   }
+  auto peer_id = GetString(*r, "peerId");
+  if (!peer_id.ok()) return Fail(peer_id.status());
+  std::cout << "disconnected " << *peer_id << std::endl;
   return 0;
 }
 
 int Ping(Context& ctx, const std::string& peer) {
-  auto r = CallNode(ctx, {{"cmd", "ping"}, {"peer", peer}});
+  auto r = CallCommand(ctx, node::control::kPing, {{"peer", peer}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {
     r->erase("ok");
     PrintJson(*r);
-  } else {
-    std::cout << (*r)["peerId"].get<std::string>() << ": " << (*r)["rttNs"].get<int64_t>() / 1000 << " us"
-              << std::endl;
+    return 0;
   }
+  auto peer_id = GetString(*r, "peerId");
+  if (!peer_id.ok()) return Fail(peer_id.status());
+  auto rtt = GetInt(*r, "rttNs");
+  if (!rtt.ok()) return Fail(rtt.status());
+  std::cout << *peer_id << ": " << *rtt / 1000 << " us" << std::endl;
   return 0;
 }
 
@@ -123,7 +169,7 @@ int Ping(Context& ctx, const std::string& peer) {
 
 void AddP2pNodeCommands(CLI::App& p2p, Context& ctx) {
   p2p.add_subcommand("status", "The running node: peer id, listen addresses, peers, features")
-      ->callback([&ctx] { ctx.exit_code = Status(ctx); });
+      ->callback([&ctx] { ctx.exit_code = ShowStatus(ctx); });
   p2p.add_subcommand("identity", "Peer id, DID, key file and listen addresses")
       ->callback([&ctx] { ctx.exit_code = Identity(ctx); });
   auto addr = std::make_shared<std::string>();

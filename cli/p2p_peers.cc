@@ -7,6 +7,7 @@
 
 #include "cli/context.h"
 #include "cli/control_client.h"
+#include "node/gateway/control/fields.h"
 #include "pipeline/peers_view.h"
 #include "pipeline/triples/rdf_terms.h"
 
@@ -71,9 +72,24 @@ int RunPeersOffline(Context& ctx, bool json) {
   return 0;
 }
 
+// One table row for a connection the node reported; an error names the missing or mistyped field.
+Result<std::vector<std::string>> ConnectionRow(const nlohmann::json& p) {
+  using namespace node::control;
+  SOV_RETURN_IF_ERROR(CheckFields(p, spec::kConnection, "the node's answer to 'peers'"));
+  SOV_ASSIGN_OR_RETURN(std::string peer_id, GetString(p, "peerId"));
+  SOV_ASSIGN_OR_RETURN(std::string direction, GetString(p, "direction"));
+  SOV_ASSIGN_OR_RETURN(std::string address, GetString(p, "address"));
+  SOV_ASSIGN_OR_RETURN(std::string agent, GetString(p, "agentVersion"));
+  SOV_ASSIGN_OR_RETURN(nlohmann::json protocols, GetArray(p, "protocols"));
+  SOV_ASSIGN_OR_RETURN(int64_t streams, GetInt(p, "streams"));
+  SOV_ASSIGN_OR_RETURN(int64_t opened_at_ns, GetInt(p, "openedAtNs"));
+  return std::vector<std::string>{peer_id, direction, address, OrDash(agent), std::to_string(protocols.size()),
+                                  std::to_string(streams), FormatTime(opened_at_ns)};
+}
+
 // The running node's connections, as its control socket reports them.
 int RunPeersOnline(Context& ctx) {
-  auto r = CallNode(ctx, {{"cmd", "peers"}});
+  auto r = CallCommand(ctx, node::control::kPeers);
   if (!r.ok()) {
     if (r.status().IsNotFound()) return Fail(r.status().message() + "; `sov p2p peers --offline` reads the log");
     return Fail(r.status());
@@ -85,9 +101,9 @@ int RunPeersOnline(Context& ctx) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : peers) {
-    rows.push_back({p.value("peerId", ""), p.value("direction", ""), p.value("address", ""),
-                    OrDash(p.value("agentVersion", "")), std::to_string(p["protocols"].size()),
-                    std::to_string(p.value("streams", 0)), FormatTime(p.value("openedAtNs", int64_t{0}))});
+    auto row = ConnectionRow(p);
+    if (!row.ok()) return Fail(row.status());
+    rows.push_back(std::move(*row));
   }
   PrintTable({"PEER ID", "DIRECTION", "ADDRESS", "AGENT", "PROTOCOLS", "STREAMS", "SINCE"}, rows);
   return 0;

@@ -40,7 +40,7 @@ json ConnectionJson(const p2p::ConnectionInfo& c) {
           {"listenAddrs", Texts(c.listen_addrs)}, {"observedAddr", c.observed_addr.ToString()}};
 }
 
-json Error(const std::string& message) { return {{"ok", false}, {"error", message}}; }
+json Error(const std::string& message) { return control::ErrorResponse(message); }
 
 // A peer named by peer id or by did:key.
 Result<identity::PeerId> ParsePeer(const std::string& text) {
@@ -103,44 +103,50 @@ struct Node::Impl {
               {"handshake", false}, {"firewall", false}, {"paygate", false}}}};
   }
 
-  Task<json> Handle(const json& request) {
-    const std::string cmd = request["cmd"];
-    if (cmd == "status") co_return StatusJson();
-    if (cmd == "identity") {
+  // The control commands (their fields are declared in node/gateway/control/commands.h); requests
+  // reach a handler only after their fields were checked against the command's spec.
+  control::CommandRegistry Commands() {
+    control::CommandRegistry r;
+    auto add = [&r](const control::CommandSpec& spec, control::CommandRegistry::Handler h) {
+      Status s = r.Add(spec, std::move(h));
+      if (!s.ok()) spdlog::critical("node: {}", s.message());
+    };
+    add(control::kStatus, [this](const json&) -> Task<json> { co_return StatusJson(); });
+    add(control::kIdentity, [this](const json&) -> Task<json> {
       co_return json{{"ok", true}, {"peerId", host->peer_id().ToString()}, {"did", key->did()},
                      {"keyFile", options.home.key()}, {"listenAddrs", Texts(host->listen_addrs())}};
-    }
-    if (cmd == "peers") {
+    });
+    add(control::kPeers, [this](const json&) -> Task<json> {
       json peers = json::array();
       for (const auto& c : host->Connections()) peers.push_back(ConnectionJson(c));
       co_return json{{"ok", true}, {"peers", peers}};
-    }
-    if (cmd == "connect") {
-      if (!request.contains("addr") || !request["addr"].is_string()) co_return Error("connect needs \"addr\"");
+    });
+    add(control::kConnect, [this](const json& request) -> Task<json> {
       auto addr = p2p::Multiaddr::Parse(request["addr"].get<std::string>());
       if (!addr.ok()) co_return Error(addr.status().message());
       auto r = co_await host->Connect(*addr);
       if (!r.ok()) co_return Error(r.status().message());
       co_return json{{"ok", true}, {"peer", ConnectionJson(*r)}};
-    }
-    if (cmd == "disconnect" || cmd == "ping") {
-      if (!request.contains("peer") || !request["peer"].is_string()) co_return Error(cmd + " needs \"peer\"");
+    });
+    add(control::kDisconnect, [this](const json& request) -> Task<json> {
       auto peer = ParsePeer(request["peer"].get<std::string>());
       if (!peer.ok()) co_return Error(peer.status().message());
-      if (cmd == "disconnect") {
-        size_t n = host->Disconnect(*peer);
-        if (n == 0) co_return Error("not connected to " + peer->ToString());
-        co_return json{{"ok", true}, {"peerId", peer->ToString()}, {"closed", n}};
-      }
+      size_t n = host->Disconnect(*peer);
+      if (n == 0) co_return Error("not connected to " + peer->ToString());
+      co_return json{{"ok", true}, {"peerId", peer->ToString()}, {"closed", n}};
+    });
+    add(control::kPing, [this](const json& request) -> Task<json> {
+      auto peer = ParsePeer(request["peer"].get<std::string>());
+      if (!peer.ok()) co_return Error(peer.status().message());
       auto rtt = co_await host->Ping(*peer);
       if (!rtt.ok()) co_return Error(rtt.status().message());
       co_return json{{"ok", true}, {"peerId", peer->ToString()}, {"rttNs", rtt->count()}};
-    }
-    if (cmd == "stop") {
+    });
+    add(control::kStop, [this](const json&) -> Task<json> {
       asio::post(io, [this] { BeginStop("stopped by control request"); });
       co_return json{{"ok", true}};
-    }
-    co_return Error("unknown command \"" + cmd + "\" (status, identity, peers, connect, disconnect, ping, stop)");
+    });
+    return r;
   }
 
   void BeginStop(std::string reason) {
@@ -209,8 +215,7 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
 Status Node::Run() {
   Impl& n = *impl_;
   SOV_RETURN_IF_ERROR(n.host->Listen());
-  n.control = std::make_unique<ControlServer>(n.io.get_executor(), n.options.home.control_socket(),
-                                              [&n](const json& request) { return n.Handle(request); });
+  n.control = std::make_unique<ControlServer>(n.io.get_executor(), n.options.home.control_socket(), n.Commands());
   SOV_RETURN_IF_ERROR(n.control->Start());
   n.started_at_ns = WallClockNs();
   std::vector<std::string> listen;

@@ -17,11 +17,11 @@ using asio::local::stream_protocol;
 
 struct ControlServer::Impl {
   p2p::Executor ex;
-  Handler handler;
+  control::CommandRegistry commands;
   stream_protocol::acceptor acceptor;
   bool closed = false;
 
-  Impl(p2p::Executor e, Handler h) : ex(e), handler(std::move(h)), acceptor(e) {}
+  Impl(p2p::Executor e, control::CommandRegistry c) : ex(e), commands(std::move(c)), acceptor(e) {}
 
   p2p::Task<void> AcceptLoop() {
     while (!closed) {
@@ -36,24 +36,20 @@ struct ControlServer::Impl {
   }
 
   p2p::Task<void> Serve(std::shared_ptr<stream_protocol::socket> socket) {
-    asio::streambuf buffer(kMaxControlRequest);
+    asio::streambuf buffer(kMaxControlRequest + 1);  // the request and its newline
     for (;;) {
       auto [ec, n] = co_await asio::async_read_until(*socket, buffer, '\n', p2p::kUseAwaitable);
       if (ec == asio::error::not_found) {
-        nlohmann::json too_long = {{"ok", false}, {"error", "request longer than 64 KiB"}};
-        co_await Reply(*socket, too_long);
+        co_await Reply(*socket, control::ErrorResponse("request longer than " + std::to_string(kMaxControlRequest) +
+                                                       " bytes; closing the connection"));
         co_return;
       }
       if (ec) co_return;  // the client went away
       std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + static_cast<long>(n));
       buffer.consume(n);
       nlohmann::json request = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-      nlohmann::json response;
-      if (request.is_discarded() || !request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
-        response = {{"ok", false}, {"error", "a request is one JSON object with a string \"cmd\""}};
-      } else {
-        response = co_await handler(request);
-      }
+      nlohmann::json response = control::ErrorResponse("malformed JSON request");
+      if (!request.is_discarded()) response = co_await commands.Dispatch(request);
       if (!co_await Reply(*socket, response)) co_return;
     }
   }
@@ -65,8 +61,8 @@ struct ControlServer::Impl {
   }
 };
 
-ControlServer::ControlServer(p2p::Executor ex, std::string path, Handler handler)
-    : impl_(std::make_unique<Impl>(ex, std::move(handler))), path_(std::move(path)) {}
+ControlServer::ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands)
+    : impl_(std::make_unique<Impl>(ex, std::move(commands))), path_(std::move(path)) {}
 
 ControlServer::~ControlServer() { Close(); }
 

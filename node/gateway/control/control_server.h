@@ -1,26 +1,27 @@
 // The node's control socket: a Unix stream socket at $SOV_HOME/node.sock, created owner-only (0600),
 // speaking one JSON object per line each way. Each request {"cmd": "...", ...} gets one response
-// {"ok": true, ...} or {"ok": false, "error": "..."}. Requests are bounded in size; a client that
-// sends garbage gets an error response, and one that sends an oversize line is disconnected.
+// {"ok": true, ...} or {"ok": false, "error": "..."}, dispatched through a CommandRegistry. Requests
+// are bounded in size; a client that sends garbage gets one error line and may send the next request,
+// one that sends an oversize line gets one error line saying so and is disconnected.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include <functional>
 #include <memory>
 #include <string>
 
+#include "node/gateway/control/registry.h"
 #include "node/p2p/transport/async.h"
 #include "store/base/status.h"
 
 namespace sov::node {
 
+// The longest request line, newline excluded.
 inline constexpr size_t kMaxControlRequest = 64 * 1024;
 
 class ControlServer {
  public:
-  using Handler = std::function<p2p::Task<nlohmann::json>(const nlohmann::json& request)>;
-  ControlServer(p2p::Executor ex, std::string path, Handler handler);
+  ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands);
   ~ControlServer();
   // Binds (replacing a stale socket file) with mode 0600 and starts accepting.
   Status Start();
