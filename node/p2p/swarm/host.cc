@@ -535,7 +535,7 @@ struct Host::Impl {
     {
       Deadline deadline(ex, opt().identify_timeout, [stream] { stream->Reset(); });
       bytes = co_await ReadLengthPrefixed(*stream, kMaxIdentifyMessage, "identify");
-      if (bytes.ok()) co_await stream->CloseWrite();
+      if (bytes.ok()) (void)(co_await stream->CloseWrite());  // reset just below either way
     }
     stream->Reset();
     if (!bytes.ok()) {
@@ -572,7 +572,7 @@ struct Host::Impl {
     auto c = conns.find(peer.id);
     if (c == conns.end()) co_return;
     if (Status s = co_await WriteLengthPrefixed(*stream, EncodeIdentify(OwnIdentify(*c->second))); !s.ok()) co_return;
-    co_await stream->CloseWrite();
+    (void)(co_await stream->CloseWrite());  // the stream ends here either way
     char drain[256];
     Deadline deadline(ex, opt().identify_timeout, [stream] { stream->Reset(); });
     while (true) {  // wait for the opener to close (bounded by the deadline)
@@ -596,7 +596,7 @@ struct Host::Impl {
       if (!payload.ok()) break;  // the client closed (or broke) the stream
       if (!(co_await stream->Write(*payload)).ok()) break;
     }
-    co_await stream->CloseWrite();
+    (void)(co_await stream->CloseWrite());  // the stream ends here either way
     --conn->inbound_pings;
   }
 
@@ -609,7 +609,7 @@ struct Host::Impl {
       if (*n == 0) break;
       if (!(co_await stream->Write(std::string_view(buffer.data(), *n))).ok()) co_return;
     }
-    co_await stream->CloseWrite();
+    (void)(co_await stream->CloseWrite());  // the stream ends here either way
   }
 
   // ---- maintenance and bootstrap ----
@@ -758,7 +758,7 @@ Task<Result<std::chrono::nanoseconds>> Host::Ping(PeerId peer) {
   if (Status s = co_await stream->Write(payload); !s.ok()) co_return s.WithContext("ping");
   auto echo = co_await ReadExact(*stream, 32, "ping");
   auto rtt = Clock::now() - start;
-  co_await stream->CloseWrite();
+  (void)(co_await stream->CloseWrite());  // the stream ends here either way
   stream->Reset();
   if (deadline.expired()) co_return Status::Aborted("ping: no answer in time");
   if (!echo.ok()) co_return echo.status();
