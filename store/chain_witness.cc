@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -54,9 +55,8 @@ Result<std::optional<ChainWitness>> ReadWitness(const std::string& db_path) {
   in >> magic >> seq_text >> hash_hex;
   std::optional<std::string> hash = FromHex(hash_hex);
   uint64_t seq = 0;
-  bool seq_ok = !seq_text.empty() && seq_text.size() <= 20;
-  for (char c : seq_text) seq_ok = seq_ok && c >= '0' && c <= '9';
-  if (seq_ok) seq = std::stoull(seq_text);
+  const auto [end, parse_error] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+  const bool seq_ok = !seq_text.empty() && parse_error == std::errc() && end == seq_text.data() + seq_text.size();
   if (magic != kWitnessMagic || !seq_ok || seq == 0 || !hash || hash->size() != 32) {
     return Status::Corruption("the chain witness " + path + " does not parse (want \"" + std::string(kWitnessMagic) +
                               " <seq> <64 hex digits>\")");

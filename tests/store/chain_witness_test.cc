@@ -81,6 +81,9 @@ TEST_F(Witness, AnotherHashAtTheWitnessedRecordIsRefused) {
 TEST_F(Witness, AGarbledWitnessIsCorruptionNamingTheFile) {
   Fill(5, store::SyncPolicy::kNone, /*close=*/true);
   std::ofstream(store::WitnessPath(dir_.Sub("db"))) << "sov.chain-witness.v1 12 nothex\n";
+  ASSERT_FALSE(store::ReadWitness(dir_.Sub("db")).ok());
+  // A sequence past 2^64 is corruption too, not an exception from the number parser.
+  std::ofstream(store::WitnessPath(dir_.Sub("db"))) << "sov.chain-witness.v1 99999999999999999999 " << std::string(64, 'a') << "\n";
   auto w = store::ReadWitness(dir_.Sub("db"));
   ASSERT_FALSE(w.ok());
   EXPECT_TRUE(w.status().IsCorruption());
