@@ -37,7 +37,7 @@
 #include <spdlog/spdlog.h>
 
 #include "bench/p2p_bench_protocol.h"
-#include "node/p2p/swarm/host.h"
+#include "node/p2p/protocols/host.h"
 #include "node/identity/key_pair_signer.h"
 #include "node/p2p/wire/multiaddr.h"
 #include "store/base/crypto.h"

@@ -15,7 +15,7 @@
 
 #include "node/p2p/transport/async.h"
 #include "node/p2p/transport/byte_stream.h"
-#include "node/p2p/swarm/host.h"
+#include "node/p2p/protocols/host.h"
 #include "node/identity/peer_id.h"
 #include "store/base/status.h"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "node/event_recorder.h"
-#include "node/p2p/swarm/host.h"
+#include "node/p2p/swarm/connection.h"
 #include "store/base/clock.h"
 
 namespace sov::node {

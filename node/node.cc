@@ -14,7 +14,7 @@
 #include "node/event_recorder.h"
 #include "node/identity/keystore.h"
 #include "node/network_events.h"
-#include "node/p2p/swarm/host.h"
+#include "node/p2p/protocols/host.h"
 #include "pipeline/event_store.h"
 #include "store/base/crypto.h"
 

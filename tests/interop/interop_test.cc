@@ -22,7 +22,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "node/p2p/swarm/host.h"
+#include "node/identity/key_pair_signer.h"
+#include "node/p2p/protocols/host.h"
+#include "store/base/crypto.h"
 #include "support/daemon.h"
 #include "support/sov_node.h"
 #include "support/test_util.h"

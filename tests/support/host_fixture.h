@@ -23,7 +23,7 @@
 
 #include "node/p2p/transport/async.h"
 #include "node/p2p/transport/byte_stream.h"
-#include "node/p2p/swarm/host.h"
+#include "node/p2p/protocols/host.h"
 #include "node/identity/key_pair_signer.h"
 #include "node/p2p/transport/noise_connection.h"
 #include "node/p2p/transport/tcp_stream.h"

@@ -1,0 +1,79 @@
+#include "node/p2p/swarm/upgrader.h"
+
+#include "node/p2p/swarm/options.h"
+#include "node/p2p/transport/multistream.h"
+#include "node/p2p/transport/noise_connection.h"
+
+namespace sov::p2p {
+
+namespace {
+
+// A one-element list, built outside co_await expressions: GCC 12 cannot keep an initializer_list's
+// backing array in a coroutine frame ("array used as initializer").
+std::vector<std::string> OneProtocol(std::string_view protocol) { return {std::string(protocol)}; }
+
+UpgradeFailure Fail(ConnectFail reason, Status status) { return UpgradeFailure{reason, std::move(status), std::string()}; }
+UpgradeFailure FailAfterAuth(ConnectFail reason, Status status, const PeerId& remote) {
+  return UpgradeFailure{reason, std::move(status), remote.ToString()};
+}
+
+// One multistream-select as listener (serving only `protocol`) or dialler (asking only for it).
+Task<Result<Negotiated>> NegotiateOne(ByteStream& stream, bool inbound, std::string_view protocol) {
+  if (inbound) {
+    co_return co_await HandleProtocol(
+        stream, [protocol](std::string_view p) { return p == protocol; },
+        [protocol] { return std::vector<std::string>{std::string(protocol)}; });
+  }
+  co_return co_await SelectProtocol(stream, OneProtocol(protocol));
+}
+
+}  // namespace
+
+Task<std::variant<Upgraded, UpgradeFailure>> UpgradeConnection(Executor ex, std::shared_ptr<TcpStream> tcp,
+                                                               bool inbound, std::optional<PeerId> expected,
+                                                               const Signer& identity, PeerId self,
+                                                               Clock::duration negotiation_timeout,
+                                                               Clock::duration handshake_timeout) {
+  std::shared_ptr<ByteStream> raw = tcp;
+  // 1. security protocol
+  {
+    Deadline deadline(ex, negotiation_timeout, [tcp] { tcp->Reset(); });
+    auto r = co_await NegotiateOne(*raw, inbound, kNoiseProtocol);
+    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, Status::Aborted("security negotiation timed out"));
+    if (!r.ok()) co_return Fail(ConnectFail::kNegotiationFailed, r.status());
+    raw = WithLeftover(raw, std::move(r->leftover));
+  }
+  // 2. Noise
+  std::shared_ptr<NoiseConnection> secure;
+  PeerId remote;
+  {
+    Deadline deadline(ex, handshake_timeout, [tcp] { tcp->Reset(); });
+    const auto role = inbound ? NoiseHandshake::Role::kResponder : NoiseHandshake::Role::kInitiator;
+    auto r = co_await NoiseConnection::Handshake(raw, role, identity, expected);
+    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, Status::Aborted("noise handshake timed out"));
+    if (auto* f = std::get_if<NoiseConnection::Failure>(&r)) {
+      switch (f->error) {
+        case NoiseError::kPeerIdMismatch: co_return Fail(ConnectFail::kPeerIdMismatch, f->status);
+        case NoiseError::kBadSignature: co_return Fail(ConnectFail::kBadSignature, f->status);
+        default: co_return Fail(ConnectFail::kNoiseFailed, f->status);
+      }
+    }
+    auto& up = std::get<NoiseConnection::Upgraded>(r);
+    secure = up.connection;
+    remote = up.remote;
+  }
+  if (remote == self) {
+    tcp->Reset();
+    co_return FailAfterAuth(ConnectFail::kSelf, Status::InvalidArgument("the remote is this node"), remote);
+  }
+  // 3. muxer
+  Deadline deadline(ex, negotiation_timeout, [tcp] { tcp->Reset(); });
+  auto r = co_await NegotiateOne(*secure, inbound, kYamuxProtocol);
+  if (deadline.expired()) {
+    co_return FailAfterAuth(ConnectFail::kTimeout, Status::Aborted("muxer negotiation timed out"), remote);
+  }
+  if (!r.ok()) co_return FailAfterAuth(ConnectFail::kNegotiationFailed, r.status(), remote);
+  co_return Upgraded{remote, WithLeftover(secure, std::move(r->leftover))};
+}
+
+}  // namespace sov::p2p
