@@ -1,0 +1,172 @@
+// The peer limit (rejection, trimming the least recently active idle connection, trimming to the
+// low watermark) and idle closing, with real hosts on loopback.
+
+#include <gtest/gtest.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "node/p2p/transport/multistream.h"
+#include "node/p2p/wire/noise.h"
+#include "node/p2p/transport/noise_connection.h"
+#include "store/base/varint.h"
+#include "support/host_fixture.h"
+#include "support/host_test_base.h"
+
+namespace sov::p2p {
+namespace {
+
+using sov::testing::FastOptions;
+using sov::testing::HostHarness;
+using sov::testing::RawConnection;
+using sov::testing::RawFrame;
+using sov::testing::RecordingObserver;
+using sov::testing::TestHost;
+using sov::testing::TestIdentity;
+using sov::testing::YamuxFrame;
+namespace t = sov::testing;
+using sov::testing::Contains;
+using sov::testing::Dumps;
+using sov::testing::HostTestBase;
+
+// ---------------------------------------------------------------------------------------------
+// Peer limit, trimming, idle connections.
+
+class HostLimits : public HostTestBase {};
+
+TEST_F(HostLimits, ThirdInboundIsRejectedAtTheLimit) {
+  HostOptions so = FastOptions();
+  so.max_peers = 2;
+  so.low_watermark = 1;
+  so.trim_grace = 1h;  // nobody may be trimmed
+  TestHost& s = h.AddHost(1, so);
+  TestHost& a = h.AddHost(2, FastOptions());
+  TestHost& b = h.AddHost(3, FastOptions());
+  TestHost& c = h.AddHost(4, FastOptions());
+  ASSERT_TRUE(h.ConnectAndIdentify(a, s));
+  ASSERT_TRUE(h.ConnectAndIdentify(b, s));
+
+  auto r = h.AwaitResult(c.host->Connect(s.addr()));
+  ASSERT_FALSE(r.ok());
+  ASSERT_TRUE(h.RunUntil([&] { return s.observer.rejected.size() == 1; })) << s.observer.Dump();
+  EXPECT_EQ(s.observer.rejected[0].reason, ConnectFail::kLimitReached);
+  ASSERT_EQ(c.observer.dial_failed.size(), 1u);
+  EXPECT_EQ(c.observer.dial_failed[0].reason, ConnectFail::kNegotiationFailed);  // closed before mss
+  EXPECT_EQ(s.host->connection_count(), 2u);
+  EXPECT_TRUE(s.observer.disconnected.empty()) << s.observer.Dump();
+  EXPECT_TRUE(h.AwaitResult(a.host->Ping(s.id())).ok());
+  EXPECT_TRUE(h.AwaitResult(b.host->Ping(s.id())).ok());
+
+  // Once one leaves, the third gets in.
+  EXPECT_EQ(a.host->Disconnect(s.id()), 1u);
+  ASSERT_TRUE(h.RunUntil([&] { return s.host->connection_count() == 1; }));
+  ASSERT_TRUE(h.ConnectAndIdentify(c, s)) << s.observer.Dump();
+  EXPECT_EQ(s.host->connection_count(), 2u);
+}
+
+TEST_F(HostLimits, ThirdInboundTrimsTheLeastRecentlyActiveIdleConnection) {
+  HostOptions so = FastOptions();
+  so.max_peers = 2;
+  so.low_watermark = 1;
+  so.trim_grace = 0s;
+  so.maintenance_interval = 1h;  // only the accept path trims here
+  TestHost& s = h.AddHost(1, so);
+  TestHost& a = h.AddHost(2, FastOptions());
+  TestHost& b = h.AddHost(3, FastOptions());
+  TestHost& c = h.AddHost(4, FastOptions());
+  ASSERT_TRUE(h.ConnectAndIdentify(a, s));
+  ASSERT_TRUE(h.ConnectAndIdentify(b, s));
+  // A is active after B's identify: B is now the least recently active.
+  ASSERT_TRUE(h.AwaitResult(a.host->Ping(s.id())).ok());
+  ASSERT_TRUE(h.RunUntil([&] { return s.host->Connection(a.id())->open_streams == 0; }));
+  EXPECT_EQ(s.host->connection_count(), 2u);
+
+  ASSERT_TRUE(h.ConnectAndIdentify(c, s)) << s.observer.Dump();
+  ASSERT_TRUE(h.RunUntil([&] { return s.observer.disconnected.size() == 1 && b.observer.disconnected.size() == 1; }))
+      << s.observer.Dump();
+  EXPECT_EQ(s.observer.disconnected[0].info.peer, b.id());
+  EXPECT_EQ(s.observer.disconnected[0].cause, DisconnectCause::kEvicted);
+  EXPECT_EQ(b.observer.disconnected[0].cause, DisconnectCause::kClosedByPeer);
+  EXPECT_EQ(s.host->connection_count(), 2u);
+  EXPECT_TRUE(s.host->Connection(a.id()).has_value());
+  EXPECT_TRUE(s.host->Connection(c.id()).has_value());
+  EXPECT_FALSE(s.host->Connection(b.id()).has_value());
+  EXPECT_TRUE(s.observer.rejected.empty()) << s.observer.Dump();
+  EXPECT_TRUE(a.observer.disconnected.empty());
+}
+
+TEST_F(HostLimits, MaintenanceTrimsToTheLowWatermarkAtMaxPeers) {
+  HostOptions so = FastOptions();
+  so.max_peers = 2;
+  so.low_watermark = 1;
+  so.trim_grace = 0s;
+  TestHost& s = h.AddHost(1, so);
+  TestHost& a = h.AddHost(2, FastOptions());
+  TestHost& b = h.AddHost(3, FastOptions());
+  ASSERT_TRUE(h.ConnectAndIdentify(a, s));
+  h.RunFor(150ms);  // below max_peers: nothing is trimmed
+  EXPECT_EQ(s.host->connection_count(), 1u);
+  ASSERT_TRUE(h.AwaitResult(b.host->Connect(s.addr())).ok());
+  ASSERT_TRUE(h.RunUntil([&] { return s.observer.disconnected.size() == 1 && s.host->connection_count() == 1; }))
+      << s.observer.Dump();
+  EXPECT_EQ(s.observer.disconnected[0].cause, DisconnectCause::kEvicted);
+  const PeerId evicted = s.observer.disconnected[0].info.peer;
+  EXPECT_TRUE(evicted == a.id() || evicted == b.id());
+  TestHost& gone = evicted == a.id() ? a : b;
+  TestHost& kept = evicted == a.id() ? b : a;
+  ASSERT_TRUE(h.RunUntil([&] { return gone.observer.disconnected.size() == 1; }));
+  EXPECT_EQ(gone.observer.disconnected[0].cause, DisconnectCause::kClosedByPeer);
+  EXPECT_TRUE(s.host->Connection(kept.id()).has_value());
+  h.RunFor(150ms);  // at the low watermark: the last one stays
+  EXPECT_EQ(s.host->connection_count(), 1u);
+}
+
+TEST_F(HostLimits, IdleConnectionIsClosedButNotWhileAStreamIsOpen) {
+  HostOptions so = FastOptions();
+  so.idle_timeout = 200ms;
+  so.echo = true;
+  TestHost& s = h.AddHost(1, so);
+  TestHost& a = h.AddHost(2, FastOptions());
+  TestHost& b = h.AddHost(3, FastOptions());
+
+  ASSERT_TRUE(h.ConnectAndIdentify(a, s));
+  ASSERT_TRUE(h.RunUntil([&] { return s.observer.disconnected.size() == 1 && a.observer.disconnected.size() == 1; }))
+      << s.observer.Dump();
+  EXPECT_EQ(s.observer.disconnected[0].cause, DisconnectCause::kIdleTimeout);
+  EXPECT_EQ(s.observer.disconnected[0].info.peer, a.id());
+  EXPECT_EQ(a.observer.disconnected[0].cause, DisconnectCause::kClosedByPeer);
+
+  // A connection with an open stream is not idle, however long the stream stays open.
+  ASSERT_TRUE(h.ConnectAndIdentify(b, s));
+  std::vector<std::string> echo{std::string(kEchoProtocol)};
+  auto opened = h.AwaitResult(b.host->NewStream(s.id(), echo));
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  h.RunFor(600ms);
+  EXPECT_TRUE(s.host->Connection(b.id()).has_value()) << s.observer.Dump();
+  EXPECT_EQ(s.observer.disconnected.size(), 1u);
+  // Closed stream: idle again, then closed.
+  auto stream = opened->stream;
+  ASSERT_TRUE(h.AwaitResult([](std::shared_ptr<ByteStream> st) -> Task<Result<std::string>> {
+                auto w = co_await st->CloseWrite();
+                if (!w.ok()) co_return w;
+                co_return co_await ReadToEnd(*st, 16, "echo");
+              }(stream))
+                  .ok());
+  stream.reset();
+  opened = Status::Aborted("released");
+  ASSERT_TRUE(h.RunUntil([&] { return s.observer.disconnected.size() == 2; })) << s.observer.Dump();
+  EXPECT_EQ(s.observer.disconnected[1].cause, DisconnectCause::kIdleTimeout);
+  EXPECT_EQ(s.observer.disconnected[1].info.peer, b.id());
+}
+
+}  // namespace
+}  // namespace sov::p2p
