@@ -2,7 +2,7 @@
 // server host serves /sov-test/rr/1.0.0 with ServeRequest, the client opens streams with NewStream
 // and calls SendRequest, or writes hand-made bytes for the malformed cases. Each case checks what
 // both sides observed: the client's result and the server's Status. Limits at and one past the
-// bound, truncated and short messages, trailing bytes, both deadlines, a handler error, 20
+// bound, truncated and short messages, trailing bytes, the deadlines of both sides, a handler error, 20
 // concurrent requests on one connection, empty messages; and DecodeSingleMessage on its own.
 #include <gtest/gtest.h>
 
@@ -235,6 +235,26 @@ TEST_F(RequestResponse, ServerThatNeverAnswersTimesOutOnTheClient) {
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(Contains(s.message(), "/sov-test/rr/1.0.0: sending the response")) << s.ToString();
   EXPECT_TRUE(Contains(s.message(), "reset by peer")) << s.ToString();
+}
+
+TEST_F(RequestResponse, ServerDeadlineCoversTheHandler) {
+  auto release = std::make_shared<Signal>(h.ex());
+  RequestResponseOptions options;
+  options.deadline = 200ms;
+  Serve(options, [release](std::string request) -> Task<Result<std::string>> {
+    co_await release->Wait();
+    co_return request;
+  });
+  auto pending = h.Start(Request("slow", RequestResponseOptions{}));  // the client would wait 10 s
+  ASSERT_TRUE(h.RunUntil([&] { return pending->has_value(); }));    // the server's reset ends it
+  const Result<std::string>& r = **pending;
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(Contains(r.status().message(), "reset by peer")) << r.status().ToString();
+  release->Notify();
+  Status s = ServedOne();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kAborted) << s.ToString();
+  EXPECT_TRUE(Contains(s.message(), "/sov-test/rr/1.0.0: no response sent within 200 ms")) << s.ToString();
 }
 
 TEST_F(RequestResponse, ClientThatNeverSendsTimesOutOnTheServer) {
