@@ -92,7 +92,9 @@ void PrintTable(const std::vector<std::string>& header, const std::vector<std::v
   std::cout.flush();
 }
 
-void PrintJson(const nlohmann::json& value) { std::cout << value.dump(2) << std::endl; }
+void PrintJson(const nlohmann::json& value) {
+  std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
 
 void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields) {
   size_t width = 0;

@@ -5,11 +5,38 @@
 #include "cli/context.h"
 #include "events_generated.h"
 #include "store/base/bytes.h"
+#include "store/base/text.h"
 #include "store/event_names.h"
 
 extern const char kSovEventsSchema[];
 
 namespace sov::cli {
+
+namespace {
+
+// flatbuffers writes each byte of a string that is not UTF-8 as \xHH (opts.allow_non_utf8), which
+// JSON does not have: each becomes \ufffd (U+FFFD). Escape pairs are copied whole, so an escaped
+// backslash followed by "x" stays as it is.
+std::string ReplaceByteEscapes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      if (text[i + 1] == 'x' && i + 3 < text.size()) {
+        out += "\\ufffd";
+        i += 3;
+      } else {
+        out += text.substr(i, 2);
+        ++i;
+      }
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
 
 struct EventText::Rep {
   flatbuffers::Parser parser;
@@ -23,6 +50,9 @@ Result<std::unique_ptr<EventText>> EventText::Create() {
   t->rep_->parser.opts.strict_json = true;
   t->rep_->parser.opts.output_default_scalars_in_json = true;
   t->rep_->parser.opts.indent_step = -1;  // one line
+  // A verified record always renders: bytes that are not UTF-8 (from a peer, or an older build that
+  // did not sanitize them) come out as U+FFFD instead of failing the record.
+  t->rep_->parser.opts.allow_non_utf8 = true;
   if (!t->rep_->parser.Parse(kSovEventsSchema)) {
     return Status::Corruption("embedded event schema does not parse: " + t->rep_->parser.error_);
   }
@@ -46,7 +76,7 @@ Result<nlohmann::json> EventText::ToJson(const store::LogEntry& entry) const {
   if (!flatbuffers::GenerateText(rep_->parser, entry.view().envelope_bytes.data(), &text)) {
     return Status::Corruption("record " + std::to_string(entry.seq()) + ": cannot render as JSON");
   }
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  auto parsed = nlohmann::json::parse(ReplaceByteEscapes(text), nullptr, false);
   if (parsed.is_discarded() || !parsed.contains("payload")) {
     return Status::Corruption("record " + std::to_string(entry.seq()) + ": rendered JSON does not parse");
   }
@@ -73,8 +103,9 @@ std::string EventText::Line(const store::LogEntry& entry) const {
         line += "  " + k + "=[" + std::to_string(v.size()) + " items]";
         continue;
       }
-      std::string val = v.is_string() ? v.get<std::string>() : v.dump();
-      if (val.size() > 80) val = val.substr(0, 77) + "...";
+      // Control characters from peers are shown escaped, never sent to the terminal.
+      std::string val = v.is_string() ? SanitizeText(v.get<std::string>()) : v.dump();
+      if (val.size() > 80) val = Clip(val, 77) + "...";
       line += "  " + k + "=" + val;
     }
   }

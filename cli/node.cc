@@ -1,11 +1,10 @@
 // `sov node run`: the node in the foreground, logs on stderr, stopped by SIGINT/SIGTERM.
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <filesystem>
 
 #include "cli/context.h"
+#include "cli/log_lines.h"
 #include "node/node.h"
 
 namespace sov::cli {
@@ -34,10 +33,7 @@ int Run(Context& ctx, const RunFlags& flags) {
     options.config = config->config;  // the registry's defaults when the home has no config
   }
   const std::string level = flags.log_level.empty() ? options.config.log_level : flags.log_level;
-  auto logger = spdlog::stderr_color_mt("sov");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(level));
+  InstallStderrLogger(level);
   auto node = node::Node::Open(std::move(options));
   if (!node.ok()) return Fail(node.status());
   Status s = (*node)->Run();

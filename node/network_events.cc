@@ -18,9 +18,15 @@ static_assert(static_cast<int>(p2p::ConnectFail::kLimitReached) == static_cast<i
 
 namespace {
 
+// Every string that may carry a peer's bytes enters an event through here: valid UTF-8, no control
+// characters, at most `max_bytes`.
+std::string PeerText(std::string_view text, size_t max_bytes = store::kMaxEventDetailBytes) {
+  return SanitizeAndClip(text, max_bytes);
+}
+
 std::vector<std::string> Texts(const std::vector<p2p::Multiaddr>& addrs) {
   std::vector<std::string> out;
-  for (const auto& a : addrs) out.push_back(a.ToString());
+  for (const auto& a : addrs) out.push_back(PeerText(a.ToString()));
   return out;
 }
 
@@ -37,14 +43,14 @@ void NetworkEvents::OnDisconnected(const p2p::ConnectionInfo& c, p2p::Disconnect
   store::EnvelopeBuilder b;
   auto p = fb::CreatePeerDisconnectedDirect(b.fbb(), c.did.c_str(), c.peer.ToString().c_str(),
                                             static_cast<fb::DisconnectReason>(cause), c.remote_addr.ToString().c_str(),
-                                            Clip(detail, store::kMaxEventDetailBytes).c_str());
+                                            PeerText(detail).c_str());
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDisconnected, p.Union()));
 }
 
 void NetworkEvents::OnDialFailed(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
                                  const std::string& error) {
   store::EnvelopeBuilder b;
-  auto p = fb::CreatePeerDialFailedDirect(b.fbb(), peer_id.c_str(), address.c_str(), Clip(error, store::kMaxEventDetailBytes).c_str(),
+  auto p = fb::CreatePeerDialFailedDirect(b.fbb(), peer_id.c_str(), address.c_str(), PeerText(error).c_str(),
                                           static_cast<fb::ConnectFailReason>(reason));
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerDialFailed, p.Union()));
 }
@@ -53,21 +59,24 @@ void NetworkEvents::OnInboundRejected(const std::string& address, const std::str
                                       const std::string& error) {
   store::EnvelopeBuilder b;
   auto p = fb::CreateConnectionRejectedDirect(b.fbb(), address.c_str(), peer_id.c_str(),
-                                              static_cast<fb::ConnectFailReason>(reason), Clip(error, store::kMaxEventDetailBytes).c_str());
+                                              static_cast<fb::ConnectFailReason>(reason), PeerText(error).c_str());
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::ConnectionRejected, p.Union()));
 }
 
 void NetworkEvents::OnIdentified(const p2p::ConnectionInfo& c) {
   store::EnvelopeBuilder b;
   auto& fbb = b.fbb();
-  std::vector<std::string> protocols(c.protocols.begin(), c.protocols.begin() + std::min(c.protocols.size(), pipeline::kMaxPeerProtocols));
+  std::vector<std::string> protocols;
+  for (size_t i = 0; i < std::min(c.protocols.size(), pipeline::kMaxPeerProtocols); ++i) {
+    protocols.push_back(PeerText(c.protocols[i]));
+  }
   auto listen = Texts(c.listen_addrs);
   if (listen.size() > 16) listen.resize(16);
   auto protocols_off = fbb.CreateVectorOfStrings(protocols);
   auto listen_off = fbb.CreateVectorOfStrings(listen);
   auto payload = fb::CreatePeerIdentified(fbb, fbb.CreateString(c.did), fbb.CreateString(c.peer.ToString()),
-                                          fbb.CreateString(c.agent_version), fbb.CreateString(c.protocol_version),
-                                          protocols_off, listen_off, fbb.CreateString(c.observed_addr.ToString()));
+                                          fbb.CreateString(PeerText(c.agent_version)), fbb.CreateString(PeerText(c.protocol_version)),
+                                          protocols_off, listen_off, fbb.CreateString(PeerText(c.observed_addr.ToString())));
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::PeerIdentified, payload.Union()));
 }
 

@@ -49,9 +49,9 @@ Task<void> IdentifyProtocol::Run(ConnectionInfo info) {
     co_return;
   }
   PeerIdentity said;
-  said.agent_version = Clip(message->agent_version, kMaxIdentifyVersionBytes);
-  said.protocol_version = Clip(message->protocol_version, kMaxIdentifyVersionBytes);
-  said.protocols = message->protocols;
+  said.agent_version = SanitizeAndClip(message->agent_version, kMaxIdentifyVersionBytes);
+  said.protocol_version = SanitizeAndClip(message->protocol_version, kMaxIdentifyVersionBytes);
+  for (const auto& p : message->protocols) said.protocols.push_back(SanitizeAndClip(p, kMaxIdentifyProtocolIdBytes));
   std::sort(said.protocols.begin(), said.protocols.end());
   for (const auto& b : message->listen_addrs) {
     if (auto a = Multiaddr::FromBytes(b); a.ok()) said.listen_addrs.push_back(*a);

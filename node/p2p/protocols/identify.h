@@ -18,7 +18,10 @@ namespace sov::p2p {
 
 inline constexpr std::string_view kIdentifyProtocol = "/ipfs/id/1.0.0";
 // Agent and protocol version strings are kept to this many bytes (cut on a UTF-8 boundary).
+// Peer strings are made valid UTF-8 without control characters first (SanitizeText).
 inline constexpr size_t kMaxIdentifyVersionBytes = 256;
+// Each protocol id the peer lists is kept to this many bytes.
+inline constexpr size_t kMaxIdentifyProtocolIdBytes = 256;
 
 struct IdentifyOptions {
   // Sent as agentVersion.

@@ -55,7 +55,7 @@ class MessageReader {
 Status CheckHeader(const std::string& message) {
   if (message == kMultistreamHeader) return Status::OK();
   return Status::Corruption(fmt::format("multistream: expected header {} but got \"{}\"", kMultistreamHeader,
-                                        Clip(message, kErrorExcerptBytes)));
+                                        SanitizeAndClip(message, kErrorExcerptBytes)));
 }
 
 }  // namespace
@@ -84,7 +84,7 @@ Task<Result<Negotiated>> SelectProtocol(ByteStream& stream, const std::vector<st
     if (*reply == protocols[i]) co_return Negotiated{protocols[i], reader.TakeLeftover()};
     if (*reply != "na") {
       co_return Status::Corruption(fmt::format("multistream: proposed {} but the peer answered \"{}\"", protocols[i],
-                                               Clip(*reply, kErrorExcerptBytes)));
+                                               SanitizeAndClip(*reply, kErrorExcerptBytes)));
     }
   }
   std::string all;

@@ -55,5 +55,44 @@ TEST(Text, Utf8PrefixIsAViewOfTheInput) {
   EXPECT_EQ(v.data(), text.data());
 }
 
+TEST(Text, SequenceLengthAcceptsOnlyWellFormedUtf8) {
+  EXPECT_EQ(Utf8SequenceLength("a"), 1u);
+  EXPECT_EQ(Utf8SequenceLength("\xC3\xA9"), 2u);
+  EXPECT_EQ(Utf8SequenceLength("\xE2\x82\xAC"), 3u);
+  EXPECT_EQ(Utf8SequenceLength("\xF0\x9F\x98\x80"), 4u);
+  EXPECT_EQ(Utf8SequenceLength(""), 0u);
+  EXPECT_EQ(Utf8SequenceLength("\x80"), 0u);              // a stray continuation byte
+  EXPECT_EQ(Utf8SequenceLength("\xC0\xAF"), 0u);          // overlong "/"
+  EXPECT_EQ(Utf8SequenceLength("\xE0\x80\xAF"), 0u);      // overlong, three bytes
+  EXPECT_EQ(Utf8SequenceLength("\xED\xA0\x80"), 0u);      // a surrogate
+  EXPECT_EQ(Utf8SequenceLength("\xF4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(Utf8SequenceLength("\xE2\x82"), 0u);          // truncated
+  EXPECT_EQ(Utf8SequenceLength("\xFF"), 0u);
+}
+
+TEST(Text, SanitizeKeepsPrintableTextAndEscapesEverythingElse) {
+  EXPECT_EQ(SanitizeText("sov/0.1 caf\xC3\xA9 \xF0\x9F\x98\x80"), "sov/0.1 caf\xC3\xA9 \xF0\x9F\x98\x80");
+  // The multistream payload of issue 8: a length byte, then two bytes that are not UTF-8, then a newline.
+  EXPECT_EQ(SanitizeText("\x03\xff\xfe\n"), "\\x03\xEF\xBF\xBD\xEF\xBF\xBD\\x0a");
+  EXPECT_EQ(SanitizeText("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(SanitizeText("a\tb\x7f"), "a\\x09b\\x7f");
+  EXPECT_EQ(SanitizeText("\xC2\x85" "next line"), "\\u0085next line");  // C1 NEL
+  EXPECT_EQ(SanitizeText(std::string("nul\0byte", 8)), "nul\\x00byte");
+  EXPECT_EQ(SanitizeText("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");       // each byte of a truncated sequence
+}
+
+TEST(Text, SanitizedTextIsAlwaysValidAndControlFree) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+  all += "\xE2\x82\xAC\xF0\x9F";
+  for (size_t limit : {size_t{0}, size_t{7}, size_t{100}, size_t{10000}}) {
+    const std::string clean = SanitizeAndClip(all, limit);
+    EXPECT_LE(clean.size(), limit);
+    EXPECT_TRUE(ValidUtf8(clean)) << limit;
+    for (unsigned char c : clean) EXPECT_FALSE(c < 0x20 || c == 0x7f) << limit;
+    EXPECT_EQ(clean.find("\xC2\x80"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace sov
