@@ -12,6 +12,10 @@ TcpStream::TcpStream(asio::ip::tcp::socket socket) : socket_(std::move(socket)) 
   remote_ = socket_.remote_endpoint(ec);
 }
 
+TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint remote) : TcpStream(std::move(socket)) {
+  remote_ = remote;
+}
+
 TcpStream::~TcpStream() { Reset(); }
 
 Task<Result<size_t>> TcpStream::ReadSome(std::span<char> buffer) {

@@ -12,6 +12,9 @@ namespace sov::p2p {
 class TcpStream final : public ByteStream {
  public:
   explicit TcpStream(asio::ip::tcp::socket socket);
+  // With the remote endpoint as accept() returned it: a peer that has already reset the
+  // connection has no getpeername() any more, but accept() still knew its address.
+  TcpStream(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint remote);
   ~TcpStream() override;
   Task<Result<size_t>> ReadSome(std::span<char> buffer) override;
   Task<Status> Write(std::string_view data) override;
