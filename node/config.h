@@ -39,12 +39,20 @@ struct Config {
   uint64_t p2p_max_peers;
   // p2p.low_watermark: connections kept when idle ones are trimmed; <= p2p_max_peers.
   uint64_t p2p_low_watermark;
+  // p2p.max_pending_upgrades: inbound connections still upgrading at once (HostOptions::max_pending_upgrades).
+  uint64_t p2p_max_pending_upgrades;
+  // p2p.max_pending_upgrades_per_ip: of those, from one IP address (HostOptions::max_pending_upgrades_per_ip).
+  uint64_t p2p_max_pending_upgrades_per_ip;
+  // p2p.max_peers_per_ip: established inbound connections from one IP (0 = no limit) (HostOptions::max_peers_per_ip).
+  uint64_t p2p_max_peers_per_ip;
+  // p2p.max_peers_per_subnet: established inbound connections from one /24 or /64 (0 = no limit) (HostOptions::max_peers_per_subnet).
+  uint64_t p2p_max_peers_per_subnet;
   // p2p.dial_timeout_ms: DNS + TCP connect, in ms.
   uint64_t p2p_dial_timeout_ms;
   // p2p.negotiation_timeout_ms: each multistream-select negotiation, in ms.
   uint64_t p2p_negotiation_timeout_ms;
-  // p2p.handshake_timeout_ms: the Noise handshake, in ms.
-  uint64_t p2p_handshake_timeout_ms;
+  // p2p.upgrade_timeout_ms: the whole upgrade of a new connection (mss, Noise, mss), in ms.
+  uint64_t p2p_upgrade_timeout_ms;
   // p2p.idle_timeout_s: a connection idle this long is closed, in seconds (0 = never).
   uint64_t p2p_idle_timeout_s;
   // p2p.max_streams: streams a peer may have open on one connection (yamux inbound limit).

@@ -76,9 +76,13 @@ struct Node::Impl {
     h.agent_version = "sov/" + options.version;
     h.max_peers = c.p2p_max_peers;
     h.low_watermark = c.p2p_low_watermark;
+    h.max_pending_upgrades = c.p2p_max_pending_upgrades;
+    h.max_pending_upgrades_per_ip = c.p2p_max_pending_upgrades_per_ip;
+    h.max_peers_per_ip = c.p2p_max_peers_per_ip;
+    h.max_peers_per_subnet = c.p2p_max_peers_per_subnet;
     h.dial_timeout = std::chrono::milliseconds(c.p2p_dial_timeout_ms);
     h.negotiation_timeout = std::chrono::milliseconds(c.p2p_negotiation_timeout_ms);
-    h.handshake_timeout = std::chrono::milliseconds(c.p2p_handshake_timeout_ms);
+    h.upgrade_timeout = std::chrono::milliseconds(c.p2p_upgrade_timeout_ms);
     h.idle_timeout = std::chrono::seconds(c.p2p_idle_timeout_s);
     h.yamux.max_inbound_streams = c.p2p_max_streams;
     h.echo = c.p2p_echo;

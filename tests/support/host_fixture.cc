@@ -73,7 +73,7 @@ p2p::HostOptions FastOptions(uint16_t port) {
   o.agent_version = "sov-test/1.0";
   o.dial_timeout = 5s;
   o.negotiation_timeout = 5s;
-  o.handshake_timeout = 5s;
+  o.upgrade_timeout = 5s;
   o.identify_timeout = 5s;
   o.maintenance_interval = 50ms;
   o.bootstrap_backoff_initial = 50ms;

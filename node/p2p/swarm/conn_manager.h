@@ -43,8 +43,8 @@ class ConnManager {
   // Which of the `live` connections to close now. With `force_to_low_watermark` the trim runs even
   // below max_peers (room is wanted for a new connection).
   std::vector<Closure> PlanTrim(std::vector<ConnLoad> live, Clock::time_point now, bool force_to_low_watermark) const;
-  // Whether `live` connections plus `pending` upgrades leave no room for another one.
-  bool Full(size_t live, size_t pending) const { return live + pending >= max_peers_; }
+  // Whether `live` connections leave no room for another one.
+  bool Full(size_t live) const { return live >= max_peers_; }
   size_t max_peers() const { return max_peers_; }
 
  private:

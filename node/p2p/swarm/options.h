@@ -28,12 +28,22 @@ struct SwarmOptions {
   size_t max_peers = 50;
   // Trimming (when max_peers is reached) closes idle connections down to this many. At most max_peers.
   size_t low_watermark = 40;
+  // Inbound connections still upgrading at once; more are refused as they are accepted. They do not
+  // count towards max_peers, and never hold back the node's own dials.
+  size_t max_pending_upgrades = 32;
+  // Of those, from one remote IP address (a host that opens silent sockets holds at most this many).
+  size_t max_pending_upgrades_per_ip = 4;
+  // Established inbound connections from one IP address (0 = no limit).
+  size_t max_peers_per_ip = 8;
+  // Established inbound connections from one /24 (IPv4) or /64 (IPv6) network (0 = no limit).
+  size_t max_peers_per_subnet = 16;
   // DNS resolution plus TCP connect of one dial.
   Clock::duration dial_timeout = 10s;
-  // Each multistream-select negotiation: the connection's two and every stream's.
+  // The whole upgrade of a new connection: multistream-select, the Noise XX handshake and the
+  // muxer's multistream-select, together.
+  Clock::duration upgrade_timeout = 10s;
+  // Each stream's multistream-select negotiation.
   Clock::duration negotiation_timeout = 10s;
-  // The Noise XX handshake.
-  Clock::duration handshake_timeout = 10s;
   // A connection with no open stream and no traffic for this long is closed (0 = never).
   Clock::duration idle_timeout = 300s;
   // Connections younger than this are never trimmed.

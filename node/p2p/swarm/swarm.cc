@@ -37,6 +37,18 @@ DisconnectCause CauseOf(YamuxEnd end) {
   return DisconnectCause::kUnknown;
 }
 
+// Whether two addresses are in one /24 (IPv4) or /64 (IPv6) network.
+bool SameSubnet(const asio::ip::address& a, const asio::ip::address& b) {
+  if (a.is_v4() && b.is_v4()) {
+    return (a.to_v4().to_uint() >> 8) == (b.to_v4().to_uint() >> 8);
+  }
+  if (a.is_v6() && b.is_v6()) {
+    auto x = a.to_v6().to_bytes(), y = b.to_v6().to_bytes();
+    return std::equal(x.begin(), x.begin() + 8, y.begin());
+  }
+  return false;
+}
+
 // A plain StreamHandler as a Protocol with one id.
 class HandlerProtocol final : public Protocol {
  public:
@@ -63,6 +75,7 @@ struct Swarm::Conn {
   DisconnectCause cause = DisconnectCause::kUnknown;  // set by a local close before it happens
   std::string detail;
   bool protected_peer = false;  // a bootstrap peer: not closed for idleness or trimmed
+  asio::ip::address remote_ip;
 };
 
 struct Swarm::Impl {
@@ -77,7 +90,8 @@ struct Swarm::Impl {
   std::vector<std::shared_ptr<Protocol>> members;            // every protocol serving an id
   std::map<uint64_t, std::shared_ptr<Conn>> conns;
   uint64_t next_id = 1;
-  size_t pending_inbound = 0;
+  size_t pending_inbound = 0;                      // inbound connections still upgrading
+  std::map<asio::ip::address, size_t> pending_by_ip;
   bool stopping = false;
   std::set<PeerId> bootstrap_ids;
   asio::steady_timer maintenance;
@@ -108,6 +122,7 @@ struct Swarm::Impl {
     conn->info.peer = up.remote;
     conn->info.did = up.remote.Did().value_or("");
     conn->info.remote_addr = AddrOf(tcp.remote_endpoint());
+    conn->remote_ip = tcp.remote_endpoint().address();
     conn->info.inbound = inbound;
     conn->info.opened_at_ns = WallClockNs();
     conn->protected_peer = bootstrap_ids.count(up.remote) > 0;
@@ -207,29 +222,67 @@ struct Swarm::Impl {
     }
   }
 
+  // Whether there is no room for another connection, after trimming to make some.
   bool AtLimit() {
-    if (!manager.Full(LiveCount(), pending_inbound)) return false;
+    if (!manager.Full(LiveCount())) return false;
     Trim(true);
-    return manager.Full(LiveCount(), pending_inbound);
+    return manager.Full(LiveCount());
   }
 
   std::string LimitMessage() const { return fmt::format("connection limit of {} peers reached", opt().max_peers); }
 
+  // Why an inbound connection from `ip` may not be established (empty: it may): the caps per IP
+  // address and per /24 or /64 network on established inbound connections.
+  std::string InboundCapExceeded(const asio::ip::address& ip) const {
+    size_t same_ip = 0, same_subnet = 0;
+    for (const auto& [id, c] : conns) {
+      if (c->closing || !c->info.inbound) continue;
+      same_ip += c->remote_ip == ip ? 1 : 0;
+      same_subnet += SameSubnet(c->remote_ip, ip) ? 1 : 0;
+    }
+    if (opt().max_peers_per_ip != 0 && same_ip >= opt().max_peers_per_ip) {
+      return fmt::format("{} connections from {} already (p2p.max_peers_per_ip)", same_ip, ip.to_string());
+    }
+    if (opt().max_peers_per_subnet != 0 && same_subnet >= opt().max_peers_per_subnet) {
+      return fmt::format("{} connections from the {} network of {} already (p2p.max_peers_per_subnet)", same_subnet,
+                         ip.is_v4() ? "/24" : "/64", ip.to_string());
+    }
+    return {};
+  }
+
+  // Why an accepted socket from `ip` may not start an upgrade (empty: it may).
+  std::string PendingCapExceeded(const asio::ip::address& ip) const {
+    if (pending_inbound >= opt().max_pending_upgrades) {
+      return fmt::format("{} connections still upgrading (p2p.max_pending_upgrades)", pending_inbound);
+    }
+    auto it = pending_by_ip.find(ip);
+    if (it != pending_by_ip.end() && it->second >= opt().max_pending_upgrades_per_ip) {
+      return fmt::format("{} connections from {} still upgrading (p2p.max_pending_upgrades_per_ip)", it->second,
+                         ip.to_string());
+    }
+    return {};
+  }
+
   // ---- inbound ----
   Task<void> AcceptLoop(tcp::acceptor* acceptor) {
     for (;;) {
-      auto [ec, socket] = co_await acceptor->async_accept(kUseAwaitable);
+      tcp::endpoint remote;  // filled by accept() itself: known even for a peer that reset at once
+      auto [ec, socket] = co_await acceptor->async_accept(remote, kUseAwaitable);
       if (stopping) co_return;
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
         spdlog::warn("p2p: accept failed: {}", ec.message());
         continue;
       }
-      auto tcp_stream = std::make_shared<TcpStream>(std::move(socket));
-      std::string address = AddrOf(tcp_stream->remote_endpoint()).ToString();
-      if (AtLimit()) {
+      auto tcp_stream = std::make_shared<TcpStream>(std::move(socket), remote);
+      std::string address = AddrOf(remote).ToString();
+      // Cheapest checks first: a refused socket costs one accept and one close.
+      std::string refused = PendingCapExceeded(remote.address());
+      if (refused.empty()) refused = InboundCapExceeded(remote.address());
+      if (refused.empty() && AtLimit()) refused = LimitMessage();
+      if (!refused.empty()) {
         tcp_stream->Reset();
-        Rejected(address, "", ConnectFail::kLimitReached, LimitMessage());
+        Rejected(address, "", ConnectFail::kLimitReached, refused);
         continue;
       }
       Spawn(ex, HandleInbound(tcp_stream, address), "p2p inbound connection");
@@ -242,10 +295,13 @@ struct Swarm::Impl {
   }
 
   Task<void> HandleInbound(std::shared_ptr<TcpStream> tcp_stream, std::string address) {
+    const asio::ip::address ip = tcp_stream->remote_endpoint().address();
     ++pending_inbound;
+    ++pending_by_ip[ip];
     auto r = co_await UpgradeConnection(ex, tcp_stream, /*inbound=*/true, std::nullopt, swarm->identity_, swarm->self_,
-                                        opt().negotiation_timeout, opt().handshake_timeout);
+                                        opt().upgrade_timeout);
     --pending_inbound;
+    if (auto it = pending_by_ip.find(ip); it != pending_by_ip.end() && --it->second == 0) pending_by_ip.erase(it);
     if (auto* f = std::get_if<UpgradeFailure>(&r)) {
       tcp_stream->Reset();
       Rejected(address, f->peer_id, f->reason, f->status.message());
@@ -255,6 +311,17 @@ struct Swarm::Impl {
     if (stopping) {
       conn->session->Close();
       co_return;
+    }
+    // The table may have filled while this one upgraded. A peer already connected is a duplicate
+    // for Register to resolve, not a new slot.
+    if (!FindConn(conn->info.peer)) {
+      std::string refused = InboundCapExceeded(ip);
+      if (refused.empty() && AtLimit()) refused = LimitMessage();
+      if (!refused.empty()) {
+        conn->session->Close();
+        Rejected(address, conn->info.peer.ToString(), ConnectFail::kLimitReached, refused);
+        co_return;
+      }
     }
     Register(conn);
   }
@@ -315,7 +382,7 @@ struct Swarm::Impl {
     if (auto* f = std::get_if<DialFailure>(&dialed)) co_return dial_failed(f->reason, f->status);
     auto tcp_stream = std::get<std::shared_ptr<TcpStream>>(dialed);
     auto r = co_await UpgradeConnection(ex, tcp_stream, /*inbound=*/false, expected, swarm->identity_, swarm->self_,
-                                        opt().negotiation_timeout, opt().handshake_timeout);
+                                        opt().upgrade_timeout);
     if (auto* f = std::get_if<UpgradeFailure>(&r)) {
       tcp_stream->Reset();
       co_return dial_failed(f->reason, f->status, f->peer_id);

@@ -1,5 +1,7 @@
 #include "node/p2p/swarm/upgrader.h"
 
+#include <fmt/format.h>
+
 #include "node/p2p/swarm/options.h"
 #include "node/p2p/transport/multistream.h"
 #include "node/p2p/transport/noise_connection.h"
@@ -32,14 +34,18 @@ Task<Result<Negotiated>> NegotiateOne(ByteStream& stream, bool inbound, std::str
 Task<std::variant<Upgraded, UpgradeFailure>> UpgradeConnection(Executor ex, std::shared_ptr<TcpStream> tcp,
                                                                bool inbound, std::optional<PeerId> expected,
                                                                const Signer& identity, PeerId self,
-                                                               Clock::duration negotiation_timeout,
-                                                               Clock::duration handshake_timeout) {
+                                                               Clock::duration timeout) {
+  // One deadline for the whole upgrade: a peer that trickles bytes cannot stretch it phase by phase.
+  Deadline deadline(ex, timeout, [tcp] { tcp->Reset(); });
+  auto timed_out = [&](std::string_view phase) {
+    return Status::Aborted(fmt::format("upgrade timed out after {} ms in the {}",
+                                       std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), phase));
+  };
   std::shared_ptr<ByteStream> raw = tcp;
   // 1. security protocol
   {
-    Deadline deadline(ex, negotiation_timeout, [tcp] { tcp->Reset(); });
     auto r = co_await NegotiateOne(*raw, inbound, kNoiseProtocol);
-    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, Status::Aborted("security negotiation timed out"));
+    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, timed_out("security negotiation"));
     if (!r.ok()) co_return Fail(ConnectFail::kNegotiationFailed, r.status());
     raw = WithLeftover(raw, std::move(r->leftover));
   }
@@ -47,10 +53,9 @@ Task<std::variant<Upgraded, UpgradeFailure>> UpgradeConnection(Executor ex, std:
   std::shared_ptr<NoiseConnection> secure;
   PeerId remote;
   {
-    Deadline deadline(ex, handshake_timeout, [tcp] { tcp->Reset(); });
     const auto role = inbound ? NoiseHandshake::Role::kResponder : NoiseHandshake::Role::kInitiator;
     auto r = co_await NoiseConnection::Handshake(raw, role, identity, expected);
-    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, Status::Aborted("noise handshake timed out"));
+    if (deadline.expired()) co_return Fail(ConnectFail::kTimeout, timed_out("noise handshake"));
     if (auto* f = std::get_if<NoiseConnection::Failure>(&r)) {
       switch (f->error) {
         case NoiseError::kPeerIdMismatch: co_return Fail(ConnectFail::kPeerIdMismatch, f->status);
@@ -67,12 +72,10 @@ Task<std::variant<Upgraded, UpgradeFailure>> UpgradeConnection(Executor ex, std:
     co_return FailAfterAuth(ConnectFail::kSelf, Status::InvalidArgument("the remote is this node"), remote);
   }
   // 3. muxer
-  Deadline deadline(ex, negotiation_timeout, [tcp] { tcp->Reset(); });
   auto r = co_await NegotiateOne(*secure, inbound, kYamuxProtocol);
-  if (deadline.expired()) {
-    co_return FailAfterAuth(ConnectFail::kTimeout, Status::Aborted("muxer negotiation timed out"), remote);
-  }
+  if (deadline.expired()) co_return FailAfterAuth(ConnectFail::kTimeout, timed_out("muxer negotiation"), remote);
   if (!r.ok()) co_return FailAfterAuth(ConnectFail::kNegotiationFailed, r.status(), remote);
+  deadline.Cancel();
   co_return Upgraded{remote, WithLeftover(secure, std::move(r->leftover))};
 }
 

@@ -1,7 +1,8 @@
 // The upgrader: turns a fresh TCP connection into an authenticated, multiplexed one, in the order
 // libp2p peers expect: multistream-select (/noise) -> Noise XX -> multistream-select (/yamux/1.0.0).
-// Each phase runs under its own timeout; a failure says which phase failed and why, and carries the
-// remote's peer id when it was authenticated before the failure.
+// The whole upgrade runs under one deadline (a peer trickling bytes cannot stretch it phase by
+// phase); a failure says which phase failed and why, and carries the remote's peer id when it was
+// authenticated before the failure.
 #pragma once
 
 #include <memory>
@@ -31,12 +32,11 @@ struct UpgradeFailure {
 
 // Upgrades `tcp` as the listener (`inbound`) or the dialler. `expected` (dialler only) is the peer
 // id the remote must prove; `self` is refused as a remote. `identity` must outlive the upgrade.
-// The timeouts are SwarmOptions::negotiation_timeout (each multistream-select) and
-// handshake_timeout (Noise). On failure the caller resets `tcp`.
+// `timeout` (SwarmOptions::upgrade_timeout) bounds all three phases together. On failure the
+// caller resets `tcp`.
 Task<std::variant<Upgraded, UpgradeFailure>> UpgradeConnection(Executor ex, std::shared_ptr<TcpStream> tcp,
                                                                bool inbound, std::optional<PeerId> expected,
                                                                const Signer& identity, PeerId self,
-                                                               Clock::duration negotiation_timeout,
-                                                               Clock::duration handshake_timeout);
+                                                               Clock::duration timeout);
 
 }  // namespace sov::p2p

@@ -94,11 +94,11 @@ TEST(ConnManager, LowWatermarkAboveMaxPeersIsClamped) {
             (std::vector<uint64_t>{3}));
 }
 
-TEST(ConnManager, FullCountsPendingUpgrades) {
+TEST(ConnManager, FullAtMaxPeers) {
   ConnManager m(Limits(3, 2));
-  EXPECT_FALSE(m.Full(1, 1));
-  EXPECT_TRUE(m.Full(2, 1));
-  EXPECT_TRUE(m.Full(3, 0));
+  EXPECT_FALSE(m.Full(2));
+  EXPECT_TRUE(m.Full(3));
+  EXPECT_TRUE(m.Full(4));
 }
 
 TEST(BootstrapBackoff, DoublesUpToTheMaximumAndResetsOnSuccess) {

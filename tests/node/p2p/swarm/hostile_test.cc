@@ -199,7 +199,7 @@ TEST_F(HostHostile, DialedListenerWithAnotherPeerIdIsPeerIdMismatch) {
 TEST_F(HostHostile, SlowlorisTimesOutInEveryPhase) {
   HostOptions so = FastOptions();
   so.negotiation_timeout = 300ms;
-  so.handshake_timeout = 300ms;
+  so.upgrade_timeout = 300ms;
   TestHost& s = h.AddHost(1, so);
   auto me = TestIdentity(40);
 
