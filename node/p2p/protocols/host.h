@@ -72,6 +72,8 @@ class Host {
   std::vector<std::string> protocols() const { return swarm_.protocols(); }
   // Consulted before any inbound stream is served (null: admit all). Must outlive the host.
   void SetGate(StreamGate* gate) { swarm_.SetGate(gate); }
+  // Consulted when connections are trimmed (null: all worth the same). Must outlive the host.
+  void SetValuer(PeerValuer* valuer) { swarm_.SetValuer(valuer); }
 
   // Connects (or returns the existing connection to the address's /p2p peer).
   Task<Result<ConnectionInfo>> Connect(Multiaddr address) { return swarm_.Connect(std::move(address)); }

@@ -1,8 +1,15 @@
 // The connection manager: the limits on how many connections the swarm keeps. It decides, without
-// touching any connection, which ones to close: those idle past idle_timeout, and (once max_peers is
-// reached, or when room is needed for a new one) the least recently active idle ones past their
-// trim grace, down to low_watermark. Connections with an open stream and protected (bootstrap) ones
-// are never chosen. The swarm applies the decisions.
+// touching any connection, which ones to close; the swarm applies the decisions.
+//   - Idle past idle_timeout (no open stream, no traffic): closed at any time.
+//   - Once max_peers is reached, or when room is needed for a new connection, connections are
+//     trimmed down to low_watermark, least valuable first:
+//       1. idle ones (no open stream) before ones that hold a stream open without traffic for
+//          trim_grace (a stream held open silently does not protect a connection);
+//       2. within each, the lowest value first (ConnLoad::value: what the node's PeerValuer says a
+//          peer is worth, e.g. a session and its reputation; 0 when nobody said);
+//       3. then the least recently active first.
+//     Never trimmed: bootstrap peers, connections younger than trim_grace, connections with traffic
+//     within trim_grace.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +30,7 @@ struct ConnLoad {
   Clock::time_point last_activity;  // the yamux session's last frame either way
   size_t open_streams = 0;
   bool protected_peer = false;      // a bootstrap peer
+  int64_t value = 0;                // higher is kept longer (PeerValuer)
 };
 
 // One connection to close, with the cause and the detail to report.

@@ -3,9 +3,11 @@
 // state lives inside the protocol, keyed by ConnectionInfo::id). A StreamGate decides, before a
 // protocol id is accepted in multistream-select, whether a stream for it may be served on that
 // connection (the sov handshake will gate every /sov/ protocol this way); a refused id is answered
-// "na", as one the node does not speak.
+// "na", as one the node does not speak. A PeerValuer tells the conn_manager what a connection is
+// worth when some must be trimmed.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +41,14 @@ class StreamGate {
   virtual ~StreamGate() = default;
   // Whether an inbound stream for `protocol_id` may be served on the connection `info`.
   virtual bool Admit(const ConnectionInfo& info, std::string_view protocol_id) = 0;
+};
+
+class PeerValuer {
+ public:
+  virtual ~PeerValuer() = default;
+  // What keeping the connection `info` is worth when connections must be trimmed: higher is kept
+  // longer (e.g. an open session, a good reputation). Called on the swarm's thread; keep it cheap.
+  virtual int64_t ValueOf(const ConnectionInfo& info) = 0;
 };
 
 // Handles one inbound stream once its protocol is negotiated (the plain-function form of a Protocol

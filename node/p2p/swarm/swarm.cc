@@ -84,6 +84,7 @@ struct Swarm::Impl {
   HostObserver* observer;
   ConnManager manager;
   StreamGate* gate = nullptr;
+  PeerValuer* valuer = nullptr;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<Multiaddr> bound;
   std::map<std::string, std::shared_ptr<Protocol>> routes;  // protocol id -> its server
@@ -215,7 +216,8 @@ struct Swarm::Impl {
     std::vector<ConnLoad> live;
     for (const auto& [id, c] : conns) {
       if (c->closing) continue;
-      live.push_back({id, c->opened, c->session->last_activity(), c->session->open_streams(), c->protected_peer});
+      const int64_t value = valuer ? valuer->ValueOf(c->info) : 0;
+      live.push_back({id, c->opened, c->session->last_activity(), c->session->open_streams(), c->protected_peer, value});
     }
     for (auto& closure : manager.PlanTrim(std::move(live), Clock::now(), force_to_low_watermark)) {
       if (auto c = FindLive(closure.id)) CloseConn(c, closure.cause, std::move(closure.detail));
@@ -290,7 +292,8 @@ struct Swarm::Impl {
   }
 
   void Rejected(const std::string& address, const std::string& peer_id, ConnectFail reason, const std::string& error) {
-    spdlog::warn("p2p: inbound connection from {} rejected ({}): {}", address, ConnectFailName(reason), error);
+    // Debug only: a flood of these is summarized by the observer (the node's RejectionWindow).
+    spdlog::debug("p2p: inbound connection from {} rejected ({}): {}", address, ConnectFailName(reason), error);
     if (observer) observer->OnInboundRejected(address, peer_id, reason, error);
   }
 
@@ -529,6 +532,8 @@ std::vector<std::string> Swarm::protocols() const {
 }
 
 void Swarm::SetGate(StreamGate* gate) { impl_->gate = gate; }
+
+void Swarm::SetValuer(PeerValuer* valuer) { impl_->valuer = valuer; }
 
 Task<Result<ConnectionInfo>> Swarm::Connect(Multiaddr address) { return impl_->Connect(std::move(address)); }
 

@@ -57,8 +57,10 @@ class Swarm {
   void SetHandler(std::string protocol_id, StreamHandler handler);
   // Every id served, sorted.
   std::vector<std::string> protocols() const;
-  // Consulted for every inbound stream (null: every served id is admitted).
+  // Consulted for every inbound stream (null: every served id is admitted). Must outlive the swarm.
   void SetGate(StreamGate* gate);
+  // Consulted when connections are trimmed (null: every connection is worth 0). Must outlive the swarm.
+  void SetValuer(PeerValuer* valuer);
 
   // Connects (or returns the existing connection to the address's /p2p peer).
   Task<Result<ConnectionInfo>> Connect(Multiaddr address);

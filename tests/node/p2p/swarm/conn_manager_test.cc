@@ -1,6 +1,7 @@
 // The connection manager's decisions (which connections to close, and why) with exact expected
-// outputs, no sockets: idle timeout, trim grace, least recently active first, the low watermark,
-// connections with open streams and bootstrap peers spared; and the bootstrap backoff arithmetic.
+// outputs, no sockets: idle timeout, trim grace, the trim order (idle before streams held open
+// silently, lower value first, least recently active first), the low watermark, active connections
+// and bootstrap peers spared; and the bootstrap backoff arithmetic.
 
 #include <gtest/gtest.h>
 
@@ -66,12 +67,35 @@ TEST(ConnManager, AtMaxPeersTheLeastRecentlyActiveIdleOnesGoDownToTheLowWatermar
   EXPECT_EQ(plan[0].detail, "trimmed to the low watermark of 2 connections");
 }
 
-TEST(ConnManager, OpenStreamsBootstrapPeersAndYoungConnectionsAreSpared) {
+TEST(ConnManager, ActiveStreamsBootstrapPeersAndYoungConnectionsAreSpared) {
   ConnManager m(Limits(4, 0));
-  auto plan = m.PlanTrim({Load(1, 100s, 90s, /*streams=*/1), Load(2, 100s, 80s, 0, /*bootstrap=*/true),
-                          Load(3, 19s, 19s), Load(4, 100s, 70s)},
+  auto plan = m.PlanTrim({Load(1, 100s, 5s, /*streams=*/1), Load(2, 100s, 80s, 0, /*bootstrap=*/true),
+                          Load(3, 19s, 19s), Load(4, 100s, 70s), Load(5, 19s, 19s, /*streams=*/1)},
                          kT0, false);
   EXPECT_EQ(Ids(plan), (std::vector<uint64_t>{4}));
+}
+
+// Sybils: every slot held by a connection with one stream open and no traffic. They are trimmed
+// (after the idle ones), so a new peer finds room.
+TEST(ConnManager, StreamsHeldOpenWithoutTrafficAreTrimmedAfterIdleOnes) {
+  ConnManager m(Limits(4, 2));
+  auto plan = m.PlanTrim({Load(1, 100s, 90s, 1), Load(2, 100s, 30s, 1), Load(3, 100s, 10s, 0), Load(4, 100s, 60s, 1)},
+                         kT0, true);
+  ASSERT_EQ(Ids(plan), (std::vector<uint64_t>{3, 1}));
+  EXPECT_EQ(plan[1].detail, "trimmed to the low watermark of 2 connections (a stream held open without traffic)");
+}
+
+TEST(ConnManager, LowerValueGoesFirstWithinATier) {
+  ConnManager m(Limits(3, 1));
+  std::vector<ConnLoad> live = {Load(1, 100s, 90s), Load(2, 100s, 30s), Load(3, 100s, 10s)};
+  live[0].value = 5;   // least recently active, but valued
+  live[1].value = -1;  // e.g. a poor reputation
+  EXPECT_EQ(Ids(m.PlanTrim(live, kT0, false)), (std::vector<uint64_t>{2, 3}));
+  // Value never lifts a busy connection above an idle one.
+  std::vector<ConnLoad> mixed = {Load(1, 100s, 90s, 1), Load(2, 100s, 30s)};
+  mixed[0].value = -100;
+  mixed[1].value = 100;
+  EXPECT_EQ(Ids(ConnManager(Limits(2, 1)).PlanTrim(mixed, kT0, false)), (std::vector<uint64_t>{2}));
 }
 
 TEST(ConnManager, ForcedTrimRunsBelowTheLimit) {
