@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <spdlog/spdlog.h>
+
 #include "events_generated.h"
 #include "pipeline/peers_view.h"
 #include "store/base/text.h"
@@ -28,6 +30,14 @@ std::vector<std::string> Texts(const std::vector<p2p::Multiaddr>& addrs) {
   std::vector<std::string> out;
   for (const auto& a : addrs) out.push_back(PeerText(a.ToString()));
   return out;
+}
+
+// The source a rejection is counted under: the IP address of /ip4|ip6/<ip>/tcp/<port>.
+std::string SourceOf(const std::string& address) {
+  auto ma = p2p::Multiaddr::Parse(address);
+  if (!ma.ok()) return address;
+  auto tcp = ma->Tcp();
+  return tcp.ok() ? tcp->host : address;
 }
 
 }  // namespace
@@ -57,9 +67,39 @@ void NetworkEvents::OnDialFailed(const std::string& address, const std::string& 
 
 void NetworkEvents::OnInboundRejected(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
                                       const std::string& error) {
+  const int64_t now = WallClockNs();
+  std::vector<RejectionSummary> ended;
+  const bool record = rejections_.Observe(SourceOf(address), p2p::ConnectFailName(reason), now, &ended);
+  for (const auto& summary : ended) RecordSummary(summary);
+  if (!record) return;
+  spdlog::warn("p2p: inbound connection from {} rejected ({}): {}", address, p2p::ConnectFailName(reason),
+               PeerText(error));
   store::EnvelopeBuilder b;
   auto p = fb::CreateConnectionRejectedDirect(b.fbb(), address.c_str(), peer_id.c_str(),
                                               static_cast<fb::ConnectFailReason>(reason), PeerText(error).c_str());
+  recorder_->Record(b.Finish(now, origin_, fb::Event::ConnectionRejected, p.Union()));
+}
+
+void NetworkEvents::FlushRejections() {
+  for (const auto& summary : rejections_.TakeEnded(WallClockNs())) RecordSummary(summary);
+}
+
+void NetworkEvents::RecordSummary(const RejectionSummary& summary) {
+  spdlog::warn("p2p: {}", summary.Text());
+  store::EnvelopeBuilder b;
+  std::string address = summary.source;
+  if (address != "*") {
+    address = (summary.source.find(':') == std::string::npos ? "/ip4/" : "/ip6/") + summary.source;
+  }
+  auto reason = fb::ConnectFailReason::Unknown;
+  for (int r = 0; r <= static_cast<int>(p2p::ConnectFail::kDuplicate); ++r) {
+    if (summary.MainReason() == p2p::ConnectFailName(static_cast<p2p::ConnectFail>(r))) {
+      reason = static_cast<fb::ConnectFailReason>(r);
+    }
+  }
+  auto p = fb::CreateConnectionRejectedDirect(b.fbb(), address.c_str(), "", reason, PeerText(summary.Text()).c_str(),
+                                              static_cast<uint32_t>(std::min<uint64_t>(summary.count, UINT32_MAX)),
+                                              summary.window_start_ns);
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::ConnectionRejected, p.Union()));
 }
 
@@ -91,6 +131,7 @@ void NetworkEvents::NodeStarted(const std::string& peer_id, const std::string& v
 }
 
 void NetworkEvents::NodeStopped(const std::string& reason) {
+  for (const auto& summary : rejections_.TakeAll()) RecordSummary(summary);
   store::EnvelopeBuilder b;
   auto p = fb::CreateNodeStoppedDirect(b.fbb(), origin_.c_str(), reason.c_str());
   recorder_->Record(b.Finish(WallClockNs(), origin_, fb::Event::NodeStopped, p.Union()));

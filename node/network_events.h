@@ -1,13 +1,15 @@
 // Turns what the host observes (connections, dial failures, rejected inbound connections, identify
 // results) into log events: peer.connected, peer.disconnected, peer.dial_failed,
 // connection.rejected, peer.identified. Also builds node.started and node.stopped. Event time is the
-// wall clock when the fact was observed.
+// wall clock when the fact was observed. Rejected inbound connections go through a RejectionWindow:
+// a few per source address and minute are recorded, the rest summarized.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "node/event_recorder.h"
+#include "node/rejection_window.h"
 #include "node/p2p/swarm/connection.h"
 #include "store/base/clock.h"
 
@@ -25,12 +27,18 @@ class NetworkEvents final : public p2p::HostObserver {
                          const std::string& error) override;
   void OnIdentified(const p2p::ConnectionInfo& c) override;
 
+  // Records the summaries of rejection windows that have ended (call about once a second).
+  void FlushRejections();
+
   void NodeStarted(const std::string& peer_id, const std::string& version, const std::vector<std::string>& listen);
   void NodeStopped(const std::string& reason);
 
  private:
+  void RecordSummary(const RejectionSummary& summary);
+
   EventRecorder* recorder_;
   std::string origin_;
+  RejectionWindow rejections_;
 };
 
 }  // namespace sov::node

@@ -153,6 +153,16 @@ struct Node::Impl {
     return r;
   }
 
+  // Records the summaries of ended rejection windows, once a second until the node stops.
+  Task<void> FlushRejectionsLoop() {
+    asio::steady_timer timer(io);
+    while (!stopping) {
+      timer.expires_after(std::chrono::seconds(1));
+      co_await timer.async_wait(p2p::kUseAwaitable);
+      if (!stopping) events->FlushRejections();
+    }
+  }
+
   void BeginStop(std::string reason) {
     if (stopping) return;
     stopping = true;
@@ -228,6 +238,7 @@ Status Node::Run() {
   spdlog::info("node: {} ({}) running; control socket {}", n.host->peer_id().ToString(), n.key->did(),
                n.options.home.control_socket());
   n.host->Start();
+  p2p::Spawn(n.io.get_executor(), n.FlushRejectionsLoop(), "node rejection summaries");
   asio::signal_set signals(n.io);
   if (n.options.handle_signals) {
     signals.add(SIGINT);
