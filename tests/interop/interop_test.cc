@@ -26,6 +26,7 @@
 #include "node/p2p/protocols/host.h"
 #include "store/base/crypto.h"
 #include "support/daemon.h"
+#include "support/js_peer.h"
 #include "support/sov_node.h"
 #include "support/test_util.h"
 
@@ -36,90 +37,17 @@ using nlohmann::json;
 using testing::LogEvents;
 using testing::OfType;
 using testing::SovNode;
+using testing::InteropDir;
+using testing::JsPeer;
+using testing::NodeJs;
 using namespace std::chrono_literals;
 
 constexpr auto kStep = 30s;  // generous per step; each normally takes milliseconds
 constexpr size_t kEchoBytes = 4u << 20;
 
-// tests/interop: $SOV_INTEROP_DIR, else this checkout's tests/interop.
-std::string InteropDir() {
-  if (const char* env = std::getenv("SOV_INTEROP_DIR"); env != nullptr && *env != '\0') return env;
-  return std::string(SOV_SOURCE_DIR) + "/tests/interop";
-}
-
-// The `node` executable on PATH, or "".
-std::string NodeJs() {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
-  for (size_t i = 0; i <= dirs.size();) {
-    size_t j = dirs.find(':', i);
-    if (j == std::string::npos) j = dirs.size();
-    std::string candidate = (j > i ? dirs.substr(i, j - i) : std::string(".")) + "/node";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    i = j + 1;
-  }
-  return "";
-}
-
 bool Contains(const json& list, const std::string& item) {
   return list.is_array() && std::find(list.begin(), list.end(), item) != list.end();
 }
-
-// `node peer.mjs listen` with its stdin kept open for commands.
-class JsPeer {
- public:
-  JsPeer(const std::string& node, const std::string& dir, const std::string& stderr_path)
-      : process_({node, dir + "/peer.mjs", "listen"}, {.stderr_path = stderr_path, .stdin_pipe = true}) {
-    auto line = process_.WaitLine([](const std::string& l) { return Event(l) == "listening"; }, kStep);
-    if (!line) return;
-    json j = json::parse(*line);
-    peer_id_ = j["peerId"];
-    if (!j["addrs"].empty()) addr_ = j["addrs"][0];
-  }
-  bool ok() const { return !addr_.empty(); }
-  const std::string& peer_id() const { return peer_id_; }
-  const std::string& addr() const { return addr_; }  // with /p2p/<peer id>
-  // The first event of `type` for which `match` holds, waiting up to `timeout`.
-  std::optional<json> WaitEvent(const std::string& type, const std::function<bool(const json&)>& match,
-                                std::chrono::milliseconds timeout = kStep) {
-    auto line = process_.WaitLine(
-        [&](const std::string& l) {
-          if (Event(l) != type) return false;
-          return match(json::parse(l));
-        },
-        timeout);
-    if (!line) return std::nullopt;
-    return json::parse(*line);
-  }
-  std::vector<json> Events(const std::string& type) {
-    std::vector<json> out;
-    for (const auto& l : process_.Lines()) {
-      if (Event(l) == type) out.push_back(json::parse(l));
-    }
-    return out;
-  }
-  bool Send(const json& command) { return process_.WriteLine(command.dump()); }
-  // Closes stdin (its way of being told to stop) and waits for the exit code.
-  int Stop() {
-    process_.CloseStdin();
-    auto code = process_.WaitExit(kStep);
-    return code ? *code : -1000;
-  }
-  std::string Diagnostics() {
-    std::string out = "js stdout:\n";
-    for (const auto& l : process_.Lines()) out += l + "\n";
-    return out + "js stderr:\n" + process_.Stderr();
-  }
-
- private:
-  static std::string Event(const std::string& line) {
-    auto j = json::parse(line, nullptr, false);
-    return j.is_object() && j.contains("event") && j["event"].is_string() ? j["event"].get<std::string>() : "";
-  }
-
-  testing::Daemon process_;
-  std::string peer_id_, addr_;
-};
 
 class InteropJs : public ::testing::Test {
  protected:
