@@ -8,6 +8,7 @@
 #include "cli/control_client.h"
 #include "node/gateway/control/fields.h"
 #include "node/identity/peer_id.h"
+#include "node/p2p/wire/multiaddr.h"
 #include "store/base/crypto.h"
 
 namespace sov::cli {
@@ -123,6 +124,9 @@ Result<std::string> ConnectedLine(const json& response) {
 }
 
 int Connect(Context& ctx, const std::string& addr) {
+  auto parsed = p2p::Multiaddr::Parse(addr);
+  if (!parsed.ok()) return Fail(parsed.status());
+  if (auto tcp = parsed->Tcp(); !tcp.ok()) return Fail(tcp.status().WithContext(addr));
   auto r = CallCommand(ctx, node::control::kConnect, {{"addr", addr}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {
@@ -136,6 +140,7 @@ int Connect(Context& ctx, const std::string& addr) {
 }
 
 int Disconnect(Context& ctx, const std::string& peer) {
+  if (auto parsed = identity::PeerId::ParsePeerOrDid(peer); !parsed.ok()) return Fail(parsed.status());
   auto r = CallCommand(ctx, node::control::kDisconnect, {{"peer", peer}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {
@@ -150,6 +155,8 @@ int Disconnect(Context& ctx, const std::string& peer) {
 }
 
 int Ping(Context& ctx, const std::string& peer) {
+  // A bad name is the user's mistake whether or not a node runs: say so first.
+  if (auto parsed = identity::PeerId::ParsePeerOrDid(peer); !parsed.ok()) return Fail(parsed.status());
   auto r = CallCommand(ctx, node::control::kPing, {{"peer", peer}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {

@@ -7,6 +7,7 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -43,14 +44,7 @@ json ConnectionJson(const p2p::ConnectionInfo& c) {
 json Error(const std::string& message) { return control::ErrorResponse(message); }
 
 // A peer named by peer id or by did:key.
-Result<identity::PeerId> ParsePeer(const std::string& text) {
-  if (text.rfind("did:", 0) == 0) {
-    auto key = crypto::PublicKeyFromDidKey(text);
-    if (!key.ok()) return key.status();
-    return identity::PeerId::FromEd25519(*key);
-  }
-  return identity::PeerId::Parse(text);
-}
+Result<identity::PeerId> ParsePeer(const std::string& text) { return identity::PeerId::ParsePeerOrDid(text); }
 
 }  // namespace
 
@@ -208,6 +202,20 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
   auto key = identity::Keystore::Load(home.key());
   if (!key.ok()) return key.status();
   impl->key = std::move(*key);
+  // A listen address may name this node (/p2p/<own id>), never another one.
+  const auto own = identity::PeerId::FromEd25519(impl->key->public_key());
+  const std::vector<const std::vector<std::string>*> listen_lists = {&impl->options.listen_override,
+                                                                     &impl->options.config.p2p_listen};
+  for (const auto* list : listen_lists) {
+    for (const auto& text : *list) {
+      auto ma = p2p::Multiaddr::Parse(text);
+      if (!ma.ok()) return ma.status().WithContext("p2p.listen");
+      if (auto id = ma->peer_id(); id && *id != own) {
+        return Status::InvalidArgument(fmt::format("listen address {} names peer {}, but this node is {}", text,
+                                                   id->ToString(), own.ToString()));
+      }
+    }
+  }
   pipeline::StoreOptions so;
   so.create_if_missing = impl->options.create_if_missing;
   so.log = impl->options.config.ToLogOptions(impl->key.get());

@@ -153,6 +153,15 @@ Result<PeerId> PeerId::FromBytes(std::string_view multihash) {
   return PeerId(std::string(multihash));
 }
 
+Result<PeerId> PeerId::ParsePeerOrDid(std::string_view text) {
+  if (text.rfind("did:", 0) == 0) {
+    auto key = crypto::PublicKeyFromDidKey(text);
+    if (!key.ok()) return key.status();
+    return FromEd25519(*key);
+  }
+  return Parse(text);
+}
+
 Result<PeerId> PeerId::Parse(std::string_view text) {
   const std::string quoted = "peer id \"" + std::string(Utf8Prefix(text, kQuotedPeerIdBytes)) + (text.size() > kQuotedPeerIdBytes ? "…" : "") + "\"";
   if (text.empty()) return Status::InvalidArgument("peer id is empty");

@@ -35,6 +35,8 @@ class PeerId {
   // From text: base58btc multihash ("12D3KooW…", "Qm…") or CIDv1 with codec libp2p-key (0x72) in
   // multibase base32 ('b…') or base58btc ('z…'). Errors name the text and what is wrong.
   static Result<PeerId> Parse(std::string_view text);
+  // Parse, or the peer of an Ed25519 did:key ("did:key:z6Mk..."): how users name a peer.
+  static Result<PeerId> ParsePeerOrDid(std::string_view text);
 
   const std::string& bytes() const { return bytes_; }  // the multihash
   std::string ToString() const;                        // base58btc

@@ -18,10 +18,13 @@ using asio::local::stream_protocol;
 struct ControlServer::Impl {
   p2p::Executor ex;
   control::CommandRegistry commands;
+  ControlServerOptions options;
   stream_protocol::acceptor acceptor;
   bool closed = false;
+  size_t clients = 0;
 
-  Impl(p2p::Executor e, control::CommandRegistry c) : ex(e), commands(std::move(c)), acceptor(e) {}
+  Impl(p2p::Executor e, control::CommandRegistry c, ControlServerOptions o)
+      : ex(e), commands(std::move(c)), options(o), acceptor(e) {}
 
   p2p::Task<void> AcceptLoop() {
     while (!closed) {
@@ -31,14 +34,37 @@ struct ControlServer::Impl {
         spdlog::warn("control: accept failed: {}", ec.message());
         continue;
       }
-      p2p::Spawn(ex, Serve(std::make_shared<stream_protocol::socket>(std::move(socket))), "control client");
+      auto client = std::make_shared<stream_protocol::socket>(std::move(socket));
+      if (clients >= options.max_clients) {
+        p2p::Spawn(ex, Refuse(client), "control client refused");
+        continue;
+      }
+      ++clients;
+      p2p::Spawn(ex, Serve(client), "control client");
     }
   }
 
+  p2p::Task<void> Refuse(std::shared_ptr<stream_protocol::socket> socket) {
+    spdlog::debug("control: {} clients connected already; refusing another", clients);
+    co_await Reply(*socket, control::ErrorResponse("too many control clients (" + std::to_string(options.max_clients) +
+                                                   "); try again later"));
+  }
+
   p2p::Task<void> Serve(std::shared_ptr<stream_protocol::socket> socket) {
+    co_await ServeRequests(socket);
+    --clients;
+  }
+
+  p2p::Task<void> ServeRequests(std::shared_ptr<stream_protocol::socket> socket) {
     asio::streambuf buffer(kMaxControlRequest + 1);  // the request and its newline
     for (;;) {
-      auto [ec, n] = co_await asio::async_read_until(*socket, buffer, '\n', p2p::kUseAwaitable);
+      bool idle = false;
+      auto [ec, n] = co_await ReadRequest(socket, buffer, &idle);
+      if (idle) {
+        co_await Reply(*socket, control::ErrorResponse("no request for " + std::to_string(options.idle_timeout.count()) +
+                                                       " ms; closing the connection"));
+        co_return;
+      }
       if (ec == asio::error::not_found) {
         co_await Reply(*socket, control::ErrorResponse("request longer than " + std::to_string(kMaxControlRequest) +
                                                        " bytes; closing the connection"));
@@ -54,6 +80,18 @@ struct ControlServer::Impl {
     }
   }
 
+  // One line, under the idle timeout (on expiry the read is cancelled and *idle set).
+  p2p::Task<std::tuple<std::error_code, size_t>> ReadRequest(std::shared_ptr<stream_protocol::socket> socket,
+                                                             asio::streambuf& buffer, bool* idle) {
+    p2p::Deadline deadline(ex, options.idle_timeout, [socket, idle] {
+      *idle = true;
+      std::error_code ignored;
+      socket->cancel(ignored);
+    });
+    auto [ec, n] = co_await asio::async_read_until(*socket, buffer, '\n', p2p::kUseAwaitable);
+    co_return std::make_tuple(ec, n);
+  }
+
   p2p::Task<bool> Reply(stream_protocol::socket& socket, const nlohmann::json& response) {
     std::string out = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out), p2p::kUseAwaitable);
@@ -61,8 +99,9 @@ struct ControlServer::Impl {
   }
 };
 
-ControlServer::ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands)
-    : impl_(std::make_unique<Impl>(ex, std::move(commands))), path_(std::move(path)) {}
+ControlServer::ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands,
+                             ControlServerOptions options)
+    : impl_(std::make_unique<Impl>(ex, std::move(commands), options)), path_(std::move(path)) {}
 
 ControlServer::~ControlServer() { Close(); }
 

@@ -2,11 +2,14 @@
 // speaking one JSON object per line each way. Each request {"cmd": "...", ...} gets one response
 // {"ok": true, ...} or {"ok": false, "error": "..."}, dispatched through a CommandRegistry. Requests
 // are bounded in size; a client that sends garbage gets one error line and may send the next request,
-// one that sends an oversize line gets one error line saying so and is disconnected.
+// one that sends an oversize line gets one error line saying so and is disconnected. A client that
+// sends no complete request for idle_timeout is told so and disconnected; past max_clients at once,
+// a new client gets one error line and is disconnected.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,9 +22,19 @@ namespace sov::node {
 // The longest request line, newline excluded.
 inline constexpr size_t kMaxControlRequest = 64 * 1024;
 
+struct ControlServerOptions {
+  // Clients connected at once; the next one gets {"ok":false,"error":"too many control clients..."}
+  // and is disconnected.
+  size_t max_clients = 64;
+  // A client with no complete request for this long is disconnected (after one error line). The
+  // time a command takes to answer does not count.
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
 class ControlServer {
  public:
-  ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands);
+  ControlServer(p2p::Executor ex, std::string path, control::CommandRegistry commands,
+                ControlServerOptions options = {});
   ~ControlServer();
   // Binds (replacing a stale socket file) with mode 0600 and starts accepting.
   Status Start();

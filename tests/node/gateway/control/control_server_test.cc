@@ -92,7 +92,7 @@ class Client {
 class ControlServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ControlServer>(io_.get_executor(), dir_.Sub("node.sock"), TestCommands());
+    server_ = std::make_unique<ControlServer>(io_.get_executor(), dir_.Sub("node.sock"), TestCommands(), options_);
     ASSERT_TRUE(server_->Start().ok());
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -104,6 +104,7 @@ class ControlServerTest : public ::testing::Test {
   }
   static json Error(const std::string& message) { return {{"ok", false}, {"error", message}}; }
 
+  ControlServerOptions options_;
   testing::TempDir dir_;
   asio::io_context io_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
@@ -171,6 +172,54 @@ TEST_F(ControlServerTest, OversizeLineGetsOneErrorThenTheConnectionCloses) {
   EXPECT_EQ(c.ReadLine(), "<closed>");
   Client next(server_->path());  // the server itself keeps serving
   EXPECT_EQ(next.Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+}
+
+class ControlServerLimits : public ControlServerTest {
+ protected:
+  ControlServerLimits() {
+    options_.max_clients = 2;
+    options_.idle_timeout = std::chrono::milliseconds(300);
+  }
+};
+
+TEST_F(ControlServerLimits, AnIdleClientIsToldAndDisconnected) {
+  Client c(server_->path());
+  EXPECT_EQ(c.Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+  // Then nothing, or half a request: both are idle.
+  ASSERT_TRUE(c.Send(R"({"cmd":"sta)"));
+  EXPECT_EQ(json::parse(c.ReadLine(), nullptr, false), Error("no request for 300 ms; closing the connection"));
+  EXPECT_EQ(c.ReadLine(), "<closed>");
+}
+
+TEST_F(ControlServerLimits, PastMaxClientsANewClientIsRefusedAndTheOthersAreServed) {
+  Client a(server_->path()), b(server_->path());
+  EXPECT_EQ(a.Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+  EXPECT_EQ(b.Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+  Client c(server_->path());
+  EXPECT_EQ(json::parse(c.ReadLine(), nullptr, false), Error("too many control clients (2); try again later"));
+  EXPECT_EQ(c.ReadLine(), "<closed>");
+  EXPECT_EQ(a.Call(R"({"cmd":"echo","text":"a"})"), (json{{"ok", true}, {"text", "a"}}));
+  // A thousand idle clients cannot hold the node's descriptors: each is refused or times out.
+  {
+    std::vector<std::unique_ptr<Client>> idle;
+    for (int i = 0; i < 1000; ++i) idle.push_back(std::make_unique<Client>(server_->path()));
+    for (auto& client : idle) EXPECT_NE(client->ReadLine(), "<timeout>");
+  }
+}
+
+TEST_F(ControlServerLimits, ASlotFreedByADisconnectIsTakenByTheNextClient) {
+  auto a = std::make_unique<Client>(server_->path());
+  Client b(server_->path());
+  EXPECT_EQ(a->Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+  EXPECT_EQ(b.Call(R"({"cmd":"status"})"), (json{{"ok", true}}));
+  a.reset();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {  // the server notices a's close shortly
+    Client c(server_->path());
+    served = c.Call(R"({"cmd":"status"})") == json{{"ok", true}};
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(served);
 }
 
 TEST_F(ControlServerTest, SocketIsOwnerOnly) {
