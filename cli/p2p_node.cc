@@ -124,9 +124,9 @@ Result<std::string> ConnectedLine(const json& response) {
 }
 
 int Connect(Context& ctx, const std::string& addr) {
-  auto parsed = p2p::Multiaddr::Parse(addr);
-  if (!parsed.ok()) return Fail(parsed.status());
-  if (auto tcp = parsed->Tcp(); !tcp.ok()) return Fail(tcp.status().WithContext(addr));
+  // Not a multiaddr at all is the user's mistake; one without a transport is the node's to report
+  // (and record as peer.dial_failed).
+  if (auto parsed = p2p::Multiaddr::Parse(addr); !parsed.ok()) return Fail(parsed.status());
   auto r = CallCommand(ctx, node::control::kConnect, {{"addr", addr}});
   if (!r.ok()) return Fail(r.status());
   if (ctx.json) {
