@@ -30,7 +30,8 @@ Result<std::optional<ChainWitness>> ReadWitness(const std::string& db_path);
 Status WriteWitness(const std::string& db_path, const ChainWitness& witness);
 Status RemoveWitness(const std::string& db_path);
 // OK when the log reaches the witnessed record with the witnessed hash (or there is no witness).
-// Otherwise Corruption naming both sequences.
-Status CheckWitness(const Db& db, const LogReader& reader);
+// Otherwise Corruption naming both sequences. A secondary catches up with its writer before it
+// concludes that records are missing.
+Status CheckWitness(Db& db, const LogReader& reader);
 
 }  // namespace sov::store

@@ -169,6 +169,53 @@ std::vector<std::string> Db::DescribeWalFiles(const std::string& path) {
 
 namespace {
 
+// Every table file the MANIFEST lists exists with the size it recorded; else Corruption naming the
+// file (the same remedy as any table damage).
+Status CheckTableFiles(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                       const std::string& path) {
+  for (auto* handle : handles) {
+    rocksdb::ColumnFamilyMetaData family;
+    db->GetColumnFamilyMetaData(handle, &family);
+    for (const auto& level : family.levels) {
+      for (const auto& f : level.files) {
+        const std::string file = f.db_path + f.name;
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(file, ec);
+        std::string problem;
+        if (ec) {
+          problem = "is missing (" + ec.message() + ")";
+        } else if (size != f.size) {
+          problem = "has " + std::to_string(size) + " bytes where the MANIFEST records " + std::to_string(f.size);
+        }
+        if (!problem.empty()) {
+          return Status::Corruption("the table files of " + path + " are damaged: " + file + " (" + family.name + ") " +
+                                    problem + ". Nothing was changed; restore the log from a backup (`sov log restore`)");
+        }
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// CheckTableFiles through a short read-only open of `path`.
+Status CheckTableFilesReadOnly(const rocksdb::DBOptions& dbo, const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                               const std::string& path) {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::DBOptions ro = dbo;
+  ro.max_open_files = 16;  // only the MANIFEST is needed
+  auto s = rocksdb::DB::OpenForReadOnly(ro, path, descs, &handles, &raw);
+  if (s.IsCorruption() || s.IsIOError()) {
+    return Status::Corruption("the table files of " + path + " are damaged (" + s.ToString() +
+                              "). Nothing was changed; restore the log from a backup (`sov log restore`)");
+  }
+  if (!s.ok()) return Status::OK();  // (not a damage: nothing to add to what the open itself found)
+  Status tables = CheckTableFiles(raw, handles, path);
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return tables;
+}
+
 // A corruption found at open: in a table file or the MANIFEST when RocksDB names one, else in
 // the WAL.
 Status DescribeDamage(const rocksdb::Status& s, const std::string& path) {
@@ -209,6 +256,19 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   auto cfo = FamilyOptions(options);
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cfo);
   for (const auto& n : options.column_families) descs.emplace_back(n, cfo);
+
+  if (!writer) {
+    // Readers open every family the database has (the extra ones untouched), so the table-file
+    // check below covers all of them.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(dbo, path, &existing).ok()) {
+      for (const auto& e : existing) {
+        bool listed = e == rocksdb::kDefaultColumnFamilyName;
+        for (const auto& n : options.column_families) listed = listed || n == e;
+        if (!listed) descs.emplace_back(e, cfo);
+      }
+    }
+  }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -254,6 +314,25 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
     if (s.IsCorruption()) return DescribeDamage(s, path);
   }
   if (!s.ok()) return FromRocks(s, "opening " + path);
+  if (!writer) {
+    // A writer's open checks every table file's size itself; read-only and secondary opens do not,
+    // and would then read a missing or cut file as no records at all. Check them here.
+    Status tables = CheckTableFiles(raw, handles, path);
+    if (tables.ok() && options.mode == DbMode::kSecondary) {
+      // A secondary's view of a family that was dropped and created again may miss its files; the
+      // MANIFEST as a read-only open replays it lists them all.
+      tables = CheckTableFilesReadOnly(dbo, descs, path);
+    }
+    if (!tables.ok() && options.mode == DbMode::kSecondary && raw->TryCatchUpWithPrimary().ok()) {
+      tables = CheckTableFiles(raw, handles, path);  // a running primary may have compacted the file away meanwhile
+      if (tables.ok()) tables = CheckTableFilesReadOnly(dbo, descs, path);
+    }
+    if (!tables.ok()) {
+      for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+      delete raw;
+      return tables;
+    }
+  }
   rep->db.reset(raw);
   rep->default_handle = handles[0];
   for (size_t i = 1; i < handles.size(); ++i) {

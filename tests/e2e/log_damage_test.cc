@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <rocksdb/db.h>
+
 #include "events_generated.h"
 #include "pipeline/event_store.h"
 #include "store/verify.h"
@@ -199,6 +201,53 @@ TEST_F(LogDamage, AnEmptyDirectoryMayStillBeCreated) {
   o.create_if_missing = true;
   auto s = pipeline::EventStore::Open(other.Sub("db"), o);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
+}
+
+// Table files: with a log SST cut short or deleted, every open fails naming the file instead of
+// reading the records it held as absent (a reader used to print nothing and exit 0).
+TEST_F(LogDamage, ACutOrMissingTableFileIsAnErrorNamingItForWritersAndReaders) {
+  {  // flush the WAL into SST files first
+    auto s = OpenWriter();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_TRUE((*s)->Close().ok());
+  }
+  // The largest table file the MANIFEST lists (a directory may also hold obsolete ones).
+  fs::path table;
+  {
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db(), &families).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (const auto& f : families) descs.emplace_back(f, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db(), descs, &handles, &raw).ok());
+    std::vector<rocksdb::LiveFileMetaData> live;
+    raw->GetLiveFilesMetaData(&live);
+    uint64_t largest = 0;
+    for (const auto& f : live) {
+      if (f.size > largest) {
+        largest = f.size;
+        table = fs::path(f.db_path + f.name);
+      }
+    }
+    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  ASSERT_FALSE(table.empty());
+  const auto size = fs::file_size(table);
+  auto expect_refused = [&](const std::string& what) {
+    auto reader = pipeline::EventStore::OpenReader(db(), dir_.Sub("secondary-" + what));
+    ASSERT_FALSE(reader.ok()) << what << ": a reader opened; " << table;
+    EXPECT_NE(reader.status().ToString().find(table.filename().string()), std::string::npos) << reader.status().ToString();
+    EXPECT_NE(reader.status().ToString().find("sov log restore"), std::string::npos) << reader.status().ToString();
+    auto writer = OpenWriter();
+    ASSERT_FALSE(writer.ok()) << what << ": a writer opened";
+    EXPECT_NE(writer.status().ToString().find(table.stem().string()), std::string::npos) << writer.status().ToString();
+  };
+  fs::resize_file(table, size / 2);
+  expect_refused("cut");
+  fs::remove(table);
+  expect_refused("missing");
 }
 
 TEST(LogRepairCli, ADamagedHomeIsRefusedUntilRepairedThenVerifies) {
