@@ -3,6 +3,8 @@
 #include "store/chain_witness.h"
 #include "store/rocksdb_options.h"
 
+#include <mutex>
+
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
@@ -75,6 +77,24 @@ struct Db::Rep {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // index = Cf
   rocksdb::ColumnFamilyHandle* default_handle = nullptr;
+  // The first failed write, sync or flush. RocksDB's WAL writer must not be used again after one
+  // (it aborts on the next append or sync), so every later one gets this error instead.
+  std::mutex failure_mu;
+  Status failed;
+
+  Status Failed() {
+    std::lock_guard<std::mutex> l(failure_mu);
+    return failed;
+  }
+  // `s`, remembered as the failure when it is one.
+  Status Remember(Status s) {
+    if (s.ok()) return s;
+    std::lock_guard<std::mutex> l(failure_mu);
+    if (failed.ok()) {
+      failed = Status::IOError(s.message() + "; nothing more is written to " + path + " until it is opened again");
+    }
+    return s;
+  }
 
   ~Rep() {
     if (!db) return;
@@ -240,6 +260,13 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   rep->names = options.column_families;
 
   rocksdb::DBOptions dbo = SovDbOptions();
+  if (options.mode == DbMode::kPrimary || options.mode == DbMode::kRepair) {
+    dbo.info_log = SovInfoLog(path + "/LOG");
+  } else if (options.mode == DbMode::kSecondary && !options.secondary_path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.secondary_path, ec);
+    dbo.info_log = SovInfoLog(options.secondary_path + "/LOG");
+  }
   const bool writer = options.mode == DbMode::kPrimary || options.mode == DbMode::kRepair;
   dbo.create_if_missing = options.create_if_missing && options.mode == DbMode::kPrimary;
   dbo.create_missing_column_families = writer;
@@ -372,18 +399,25 @@ std::unique_ptr<Iterator> Db::NewIterator(Cf cf) const {
 }
 
 Status Db::Write(WriteBatch* batch, bool sync) {
+  SOV_RETURN_IF_ERROR(rep_->Failed());
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return FromRocks(rep_->db->Write(wo, &batch->rep_->batch), "writing to " + rep_->path);
+  return rep_->Remember(FromRocks(rep_->db->Write(wo, &batch->rep_->batch), "writing to " + rep_->path));
 }
 
-Status Db::SyncWal() { return FromRocks(rep_->db->SyncWAL(), "syncing the WAL of " + rep_->path); }
+Status Db::SyncWal() {
+  SOV_RETURN_IF_ERROR(rep_->Failed());
+  return rep_->Remember(FromRocks(rep_->db->SyncWAL(), "syncing the WAL of " + rep_->path));
+}
 
 Status Db::Flush() {
+  SOV_RETURN_IF_ERROR(rep_->Failed());
   rocksdb::FlushOptions fo;
   fo.wait = true;
-  return FromRocks(rep_->db->Flush(fo, rep_->handles), "flushing " + rep_->path);
+  return rep_->Remember(FromRocks(rep_->db->Flush(fo, rep_->handles), "flushing " + rep_->path));
 }
+
+Status Db::failure() const { return rep_->Failed(); }
 
 Status Db::ResetFamily(Cf cf) {
   if (mode() != DbMode::kPrimary) return Status::NotSupported("cannot reset a family of a read-only log");

@@ -91,9 +91,14 @@ class Db {
 
   Result<std::optional<std::string>> Get(Cf cf, std::string_view key) const;
   std::unique_ptr<Iterator> NewIterator(Cf cf) const;
+  // After the first failed Write, SyncWal or Flush (a full disk, an I/O error) the handle is failed:
+  // every later one returns that error without touching the files (RocksDB's WAL writer must not
+  // be used after a failure). Opening the log again recovers what was committed.
   Status Write(WriteBatch* batch, bool sync);
   Status SyncWal();
   Status Flush();
+  // The failure that ended writing through this handle (OK while none happened).
+  Status failure() const;
 
   // Drops every key of a column family by dropping and recreating it (primary only).
   Status ResetFamily(Cf cf);

@@ -86,6 +86,11 @@ struct EventLog::Impl {
   // Writes the group; `signed_checkpoint` gets the last checkpoint it carries, `synced` whether it
   // fsynced the WAL (sync=batch at the end of an interval).
   Status CommitGroup(std::vector<Request*>& group, std::optional<ChainWitness>* signed_checkpoint, bool* synced);
+  // Marks the log failed (the first failure is kept): every later append gets it.
+  void Fail(const Status& why) {
+    std::lock_guard<std::mutex> l(mu);
+    if (failed.ok()) failed = why.WithContext("the log at " + db->path() + " failed and accepts no more appends");
+  }
   // After an fsync that made `checkpoint` durable: the witness file names it (if it is newer).
   Status Witness(const std::optional<ChainWitness>& checkpoint);
   // A log.checkpoint_signed envelope signing (checkpoint_seq, chain_hash), timed like the record it signs.
@@ -208,14 +213,21 @@ void EventLog::Impl::Run() {
     }
     std::optional<ChainWitness> signed_checkpoint;
     bool synced = false;
-    if (s.ok()) s = CommitGroup(group, &signed_checkpoint, &synced);
+    if (s.ok()) {
+      s = CommitGroup(group, &signed_checkpoint, &synced);
+      // A failed write or sync fails the log: RocksDB's WAL may not be written again through this
+      // handle (store::Db refuses it), so no later append is even tried.
+      if (!s.ok() && !db->failure().ok()) Fail(db->failure());
+    }
     if (s.ok() && synced) {
       std::optional<ChainWitness> latest;
       {
         std::lock_guard<std::mutex> l(mu);
         latest = last_signed;
       }
-      s = Witness(latest);
+      // The group is durable: its appends succeed; a witness that cannot be written fails the
+      // appends after it.
+      if (Status w = Witness(latest); !w.ok()) Fail(w);
     }
     if (!s.ok() || options.sync != SyncPolicy::kAlways) {
       uint64_t last;
@@ -247,17 +259,17 @@ void EventLog::Impl::SyncLoop() {
     }
     // One fsync makes every group written before it durable.
     Status s = db->SyncWal();
-    if (s.ok()) {
+    if (!s.ok()) {
+      Fail(s);
+      std::lock_guard<std::mutex> l(mu);
+      s = failed;
+    } else {
       std::optional<ChainWitness> latest;
       for (const auto& g : groups) {
         if (g.signed_checkpoint) latest = g.signed_checkpoint;
       }
-      s = Witness(latest);
-    }
-    if (!s.ok()) {
-      std::lock_guard<std::mutex> l(mu);
-      failed = s.WithContext("the log at " + db->path() + " failed to sync and accepts no more appends");
-      s = failed;
+      // These groups are durable and succeed; a witness that cannot be written fails what follows.
+      if (Status w = Witness(latest); !w.ok()) Fail(w);
     }
     for (auto& g : groups) Complete(g.requests, s, g.last_seq);
   }

@@ -1,5 +1,9 @@
 #include "store/rocksdb_options.h"
 
+#include <cstdarg>
+#include <cstdio>
+#include <mutex>
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -16,6 +20,38 @@ rocksdb::DBOptions SovDbOptions() {
   // One application thread writes; pipelining overlaps its WAL write with its memtable insert.
   dbo.enable_pipelined_write = true;
   return dbo;
+}
+
+namespace {
+
+class AppendOnlyLogger final : public rocksdb::Logger {
+ public:
+  AppendOnlyLogger(std::string path, rocksdb::InfoLogLevel level) : rocksdb::Logger(level), path_(std::move(path)) {}
+  ~AppendOnlyLogger() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    std::lock_guard<std::mutex> l(mu_);
+    // Opened at the first line: the database directory may not exist before RocksDB creates it.
+    if (file_ == nullptr) file_ = std::fopen(path_.c_str(), "a");
+    if (file_ == nullptr) return;
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);  // a failure (no space) is ignored: the next line may fit again
+    std::clearerr(file_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::Logger> SovInfoLog(const std::string& file) {
+  return std::make_shared<AppendOnlyLogger>(file, rocksdb::InfoLogLevel::WARN_LEVEL);
 }
 
 rocksdb::ColumnFamilyOptions SovFamilyOptions(size_t write_buffer_bytes) {

@@ -100,6 +100,11 @@ int SovNode::Stop(int signo) {
   return code ? *code : -1000;
 }
 
+int SovNode::WaitExit(std::chrono::milliseconds timeout) {
+  auto code = process_->WaitExit(timeout);
+  return code ? *code : -1000;
+}
+
 int SovNode::ConnectedPeers() const {
   RunResult r = Sov(home_, {"--json", "p2p", "status"});
   if (r.exit_code != 0) return -1;

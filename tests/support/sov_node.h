@@ -54,6 +54,8 @@ class SovNode {
   bool WaitConnectedPeers(int n) const;
   // Sends `signo` and waits up to 30 s: the exit code (-signal if killed by one), or -1000 on timeout.
   int Stop(int signo);
+  // Waits for the node to exit on its own: the exit code (-signal if killed), or -1000 on timeout.
+  int WaitExit(std::chrono::milliseconds timeout);
   // The node's stderr (debug log), for assertion messages.
   std::string Stderr() const { return process_ ? process_->Stderr() : ""; }
 
