@@ -150,24 +150,44 @@ Status Runner::CatchUp(const ProgressFn& progress) {
 
 Status Runner::Rebuild(std::string_view view, const ProgressFn& progress) {
   for (size_t i = 0; i < projectors_.size(); ++i) {
-    if (projectors_[i]->name() != view) continue;
-    auto head = reader_.Head();
-    if (!head.ok()) return head.status();
-    SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
-    return FoldRange({i}, 1, head->seq, progress);
+    if (projectors_[i]->name() == view) return RebuildAside({i}, progress);
   }
   return Status::NotFound("unknown view '" + std::string(view) + "'");
 }
 
 Status Runner::RebuildAll(const ProgressFn& progress) {
+  std::vector<size_t> all;
+  for (size_t i = 0; i < projectors_.size(); ++i) all.push_back(i);
+  return RebuildAside(all, progress);
+}
+
+Status Runner::RebuildAside(const std::vector<size_t>& indices, const ProgressFn& progress) {
   auto head = reader_.Head();
   if (!head.ok()) return head.status();
-  std::vector<size_t> all;
-  for (size_t i = 0; i < projectors_.size(); ++i) {
-    SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
-    all.push_back(i);
+  // Fold into scratch families while the live views stay as they are; swap them in only when every
+  // one is complete. A rebuild that fails (a damaged record, a full disk) changes no view.
+  std::vector<store::Cf> live, scratch;
+  Status s;
+  for (size_t i : indices) {
+    auto cf = db_->CreateScratchFamily("rebuild." + std::string(projectors_[i]->name()));
+    if (!cf.ok()) {
+      s = cf.status();
+      break;
+    }
+    live.push_back(families_[i]);
+    scratch.push_back(*cf);
+    families_[i] = *cf;
   }
-  return FoldRange(all, 1, head->seq, progress);
+  if (s.ok()) s = FoldRange(indices, 1, head->seq, progress);
+  for (size_t k = 0; k < live.size(); ++k) families_[indices[k]] = live[k];
+  if (s.ok()) {
+    std::vector<std::pair<store::Cf, store::Cf>> swap;
+    for (size_t k = 0; k < live.size(); ++k) swap.emplace_back(live[k], scratch[k]);
+    s = db_->ReplaceFamilies(swap);
+  }
+  for (store::Cf cf : scratch) (void)db_->DropScratchFamily(cf);  // best effort: a leftover is dropped next time
+  if (!s.ok()) return s.WithContext("rebuild failed; the views are as they were");
+  return Status::OK();
 }
 
 Result<std::vector<ViewState>> Runner::States() const {

@@ -43,9 +43,10 @@ class Runner final : public store::BatchHook {
   // Folds the log into every view whose checkpoint lags the head; a view whose stored version
   // differs from its projector's is reset and refolded. Call before appends start.
   Status CatchUp(const ProgressFn& progress = nullptr);
-  // Drops the view and refolds it from sequence 1. No appends may run concurrently.
+  // Refolds the view from sequence 1 into a scratch family and swaps it in on success: a rebuild
+  // that fails leaves the view as it was. No appends may run concurrently.
   Status Rebuild(std::string_view view, const ProgressFn& progress = nullptr);
-  // Drops every view and refolds them all in one pass over the log.
+  // Refolds every view in one pass over the log, aside, and swaps them all in at once.
   Status RebuildAll(const ProgressFn& progress = nullptr);
 
   Result<std::vector<ViewState>> States() const;
@@ -57,6 +58,7 @@ class Runner final : public store::BatchHook {
   // Folds records [from, to] into the views at `indices` in one pass, committing every view's
   // writes and checkpoint together every few thousand records.
   Status FoldRange(const std::vector<size_t>& indices, uint64_t from, uint64_t to, const ProgressFn& progress);
+  Status RebuildAside(const std::vector<size_t>& indices, const ProgressFn& progress);
   static std::string EncodeCheckpoint(uint64_t seq, uint32_t version);
 
   store::Db* db_;

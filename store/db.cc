@@ -98,7 +98,9 @@ struct Db::Rep {
 
   ~Rep() {
     if (!db) return;
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    for (auto* h : handles) {
+      if (h != nullptr) db->DestroyColumnFamilyHandle(h);
+    }
     if (default_handle) db->DestroyColumnFamilyHandle(default_handle);
     db->Close();
   }
@@ -414,7 +416,11 @@ Status Db::Flush() {
   SOV_RETURN_IF_ERROR(rep_->Failed());
   rocksdb::FlushOptions fo;
   fo.wait = true;
-  return rep_->Remember(FromRocks(rep_->db->Flush(fo, rep_->handles), "flushing " + rep_->path));
+  std::vector<rocksdb::ColumnFamilyHandle*> open;  // without dropped scratch families
+  for (auto* h : rep_->handles) {
+    if (h != nullptr) open.push_back(h);
+  }
+  return rep_->Remember(FromRocks(rep_->db->Flush(fo, open), "flushing " + rep_->path));
 }
 
 Status Db::failure() const { return rep_->Failed(); }
@@ -431,6 +437,48 @@ Status Db::ResetFamily(Cf cf) {
   if (!s.ok()) return FromRocks(s, "recreating " + name);
   rep_->handles[cf] = h;
   return Status::OK();
+}
+
+Result<Cf> Db::CreateScratchFamily(const std::string& name) {
+  if (mode() != DbMode::kPrimary) return Status::NotSupported("cannot create a family in a read-only log");
+  SOV_RETURN_IF_ERROR(rep_->Failed());
+  for (size_t i = 0; i < rep_->names.size(); ++i) {
+    if (rep_->names[i] == name && rep_->handles[i] != nullptr) SOV_RETURN_IF_ERROR(DropScratchFamily(static_cast<Cf>(i)));
+  }
+  rocksdb::ColumnFamilyHandle* h = nullptr;
+  auto s = rep_->db->CreateColumnFamily(FamilyOptions(rep_->options), name, &h);
+  if (!s.ok()) return rep_->Remember(FromRocks(s, "creating " + name));
+  rep_->names.push_back(name);
+  rep_->handles.push_back(h);
+  return static_cast<Cf>(rep_->handles.size() - 1);
+}
+
+Status Db::DropScratchFamily(Cf cf) {
+  auto* h = rep_->handles.at(cf);
+  if (h == nullptr) return Status::OK();
+  auto s = rep_->db->DropColumnFamily(h);
+  rep_->db->DestroyColumnFamilyHandle(h);
+  rep_->handles[cf] = nullptr;
+  rep_->names[cf] = "";
+  return FromRocks(s, "dropping a scratch family");
+}
+
+Status Db::ReplaceFamilies(const std::vector<std::pair<Cf, Cf>>& to_from) {
+  SOV_RETURN_IF_ERROR(rep_->Failed());
+  rocksdb::WriteBatch batch;
+  for (const auto& [to, from] : to_from) {
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> old(rep_->db->NewIterator(ro, rep_->handles[to]));
+    for (old->SeekToFirst(); old->Valid(); old->Next()) batch.Delete(rep_->handles[to], old->key());
+    if (!old->status().ok()) return FromRocks(old->status(), "reading " + rep_->names[to]);
+    std::unique_ptr<rocksdb::Iterator> fresh(rep_->db->NewIterator(ro, rep_->handles[from]));
+    for (fresh->SeekToFirst(); fresh->Valid(); fresh->Next()) batch.Put(rep_->handles[to], fresh->key(), fresh->value());
+    if (!fresh->status().ok()) return FromRocks(fresh->status(), "reading " + rep_->names[from]);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return rep_->Remember(FromRocks(rep_->db->Write(wo, &batch), "swapping rebuilt families into " + rep_->path));
 }
 
 Status Db::CatchUp() {

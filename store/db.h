@@ -102,6 +102,14 @@ class Db {
 
   // Drops every key of a column family by dropping and recreating it (primary only).
   Status ResetFamily(Cf cf);
+  // A new, empty family `name` (one left by an earlier run is dropped first; primary only): where
+  // a rebuild folds aside. Cf values of other families stay valid.
+  Result<Cf> CreateScratchFamily(const std::string& name);
+  // Drops a family made by CreateScratchFamily; its Cf must not be used again.
+  Status DropScratchFamily(Cf cf);
+  // In one atomic write: every `to` family gets exactly the keys and values of its `from` family
+  // (its own keys deleted). For swapping rebuilt views in; memory grows with their size.
+  Status ReplaceFamilies(const std::vector<std::pair<Cf, Cf>>& to_from);
   // Secondary only: replays what the primary wrote since the last call.
   Status CatchUp();
 

@@ -2,6 +2,7 @@
 // in the middle of the WAL, a deleted WAL, a deleted CURRENT. Each starts from a real writer process
 // (tests/tools/crash_child) SIGKILLed with acknowledged records still only in the WAL.
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -58,6 +59,31 @@ std::vector<fs::path> WalsOf(const std::string& db) {
   }
   std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return fs::file_size(a) > fs::file_size(b); });
   return out;
+}
+
+// The largest table file the MANIFEST lists (of `family`, or of any when empty); a directory may
+// also hold obsolete ones.
+fs::path LargestLiveTable(const std::string& db, const std::string& family) {
+  std::vector<std::string> families;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db, &families).ok()) return {};
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const auto& f : families) descs.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db, descs, &handles, &raw).ok()) return {};
+  std::vector<rocksdb::LiveFileMetaData> live;
+  raw->GetLiveFilesMetaData(&live);
+  fs::path table;
+  uint64_t largest = 0;
+  for (const auto& f : live) {
+    if ((family.empty() || f.column_family_name == family) && f.size > largest) {
+      largest = f.size;
+      table = fs::path(f.db_path + f.name);
+    }
+  }
+  for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return table;
 }
 
 class LogDamage : public ::testing::Test {
@@ -211,28 +237,7 @@ TEST_F(LogDamage, ACutOrMissingTableFileIsAnErrorNamingItForWritersAndReaders) {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     ASSERT_TRUE((*s)->Close().ok());
   }
-  // The largest table file the MANIFEST lists (a directory may also hold obsolete ones).
-  fs::path table;
-  {
-    std::vector<std::string> families;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db(), &families).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (const auto& f : families) descs.emplace_back(f, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), db(), descs, &handles, &raw).ok());
-    std::vector<rocksdb::LiveFileMetaData> live;
-    raw->GetLiveFilesMetaData(&live);
-    uint64_t largest = 0;
-    for (const auto& f : live) {
-      if (f.size > largest) {
-        largest = f.size;
-        table = fs::path(f.db_path + f.name);
-      }
-    }
-    for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
-    delete raw;
-  }
+  const fs::path table = LargestLiveTable(db(), "");
   ASSERT_FALSE(table.empty());
   const auto size = fs::file_size(table);
   auto expect_refused = [&](const std::string& what) {
@@ -248,6 +253,44 @@ TEST_F(LogDamage, ACutOrMissingTableFileIsAnErrorNamingItForWritersAndReaders) {
   expect_refused("cut");
   fs::remove(table);
   expect_refused("missing");
+}
+
+// A rebuild that fails on a damaged record leaves every view as it was, and the node still opens.
+TEST_F(LogDamage, AFailedRebuildLeavesTheViewsAsTheyWere) {
+  {
+    auto s = OpenWriter();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_TRUE((*s)->Close().ok());
+  }
+  auto digests = [&]() {
+    std::map<std::string, std::string> out;
+    auto reader = pipeline::EventStore::OpenReader(db(), dir_.Sub("secondary-" + std::to_string(out.size()) +
+                                                                   std::to_string(std::rand())));
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    if (!reader.ok()) return out;
+    for (const auto& name : pipeline::ViewNames()) {
+      auto d = pipeline::ViewDigest((*reader)->db(), name);
+      out[name] = d.ok() ? *d : d.status().ToString();
+    }
+    return out;
+  };
+  const auto before = digests();
+  const fs::path table = LargestLiveTable(db(), "log");
+  ASSERT_FALSE(table.empty());
+  FlipByteInTheMiddle(table);
+  {
+    auto s = OpenWriter();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    Status rebuilt = (*s)->runner()->RebuildAll();
+    ASSERT_FALSE(rebuilt.ok()) << "a rebuild read past a damaged log record";
+    EXPECT_NE(rebuilt.ToString().find("the views are as they were"), std::string::npos) << rebuilt.ToString();
+    Status one = (*s)->runner()->Rebuild("peers");
+    EXPECT_FALSE(one.ok());
+    (void)(*s)->Close();
+  }
+  EXPECT_EQ(digests(), before);
+  auto again = OpenWriter();
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
 }
 
 TEST(LogRepairCli, ADamagedHomeIsRefusedUntilRepairedThenVerifies) {
