@@ -129,14 +129,16 @@ Status Runner::CatchUp(const ProgressFn& progress) {
   auto head = reader_.Head();
   if (!head.ok()) return head.status();
   std::map<uint64_t, std::vector<size_t>> lagging;  // checkpoint -> views at it
+  std::vector<size_t> outdated;                      // folded by another projector version
   for (size_t i = 0; i < projectors_.size(); ++i) {
     auto cp = ReadViewCheckpoint(*db_, families_[i], projectors_[i]->name());
     if (!cp.ok()) return cp.status();
     auto [seq, version] = *cp;
     if (version != 0 && version != projectors_[i]->version()) {
-      SOV_RETURN_IF_ERROR(db_->ResetFamily(families_[i]));
-      seq = 0;
-      version = 0;
+      // Refolded aside and swapped in, never dropped and created again: a RocksDB secondary can
+      // miss the files of a family recreated under the same name, and readers would see it empty.
+      outdated.push_back(i);
+      continue;
     }
     if (seq > head->seq) {
       return Status::Corruption("view " + std::string(projectors_[i]->name()) + " is at record " + std::to_string(seq) +
@@ -144,6 +146,7 @@ Status Runner::CatchUp(const ProgressFn& progress) {
     }
     if (seq < head->seq || version == 0) lagging[seq].push_back(i);
   }
+  if (!outdated.empty()) SOV_RETURN_IF_ERROR(RebuildAside(outdated, progress));
   for (const auto& [seq, indices] : lagging) SOV_RETURN_IF_ERROR(FoldRange(indices, seq + 1, head->seq, progress));
   return Status::OK();
 }

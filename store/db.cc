@@ -240,22 +240,26 @@ Status CheckTableFilesReadOnly(const rocksdb::DBOptions& dbo, const std::vector<
 
 // A corruption found at open: in a table file or the MANIFEST when RocksDB names one, else in
 // the WAL.
-Status DescribeDamage(const rocksdb::Status& s, const std::string& path) {
+// (RocksDB says where only in its message text; this is the one place that reads it.)
+Status DescribeDamage(const rocksdb::Status& s, const std::string& path, Db::Damage* damage) {
   const std::string text = s.ToString();
   if (text.find(".sst") != std::string::npos || text.find(".ldb") != std::string::npos ||
       text.find("MANIFEST") != std::string::npos) {
+    if (damage != nullptr) *damage = Db::Damage::kTables;
     return Status::Corruption("the table files of " + path + " are damaged (" + text +
                               "). Nothing was changed; restore the log from a backup (`sov log restore`)");
   }
   std::string wals;
   for (const auto& w : Db::DescribeWalFiles(path)) wals += (wals.empty() ? "" : ", ") + w;
+  if (damage != nullptr) *damage = Db::Damage::kWal;
   return Status::Corruption("the write-ahead log of " + path + " is damaged (" + s.ToString() + "; WAL files: " +
                             (wals.empty() ? "none" : wals) + ")");
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options, Damage* damage) {
+  if (damage != nullptr) *damage = Damage::kNone;
   auto rep = std::make_unique<Rep>();
   rep->path = path;
   rep->options = options;
@@ -326,7 +330,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
       s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
     }
     if (IsLockError(s)) return Status::Busy("the log at " + path + " is held by another process");
-    if (s.IsCorruption() && options.mode == DbMode::kPrimary) return DescribeDamage(s, path);
+    if (s.IsCorruption() && options.mode == DbMode::kPrimary) return DescribeDamage(s, path, damage);
   } else if (options.mode == DbMode::kSalvage) {
     auto has_current = PathExists(path + "/CURRENT");
     if (!has_current.ok()) return has_current.status();
@@ -340,7 +344,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
     if (!has_current.ok()) return has_current.status();
     if (!*has_current) return Status::NotFound("no log at " + path + " (run `sov init` first)");
     s = rocksdb::DB::OpenAsSecondary(dbo, path, options.secondary_path, descs, &handles, &raw);
-    if (s.IsCorruption()) return DescribeDamage(s, path);
+    if (s.IsCorruption()) return DescribeDamage(s, path, damage);
   }
   if (!s.ok()) return FromRocks(s, "opening " + path);
   if (!writer) {
@@ -357,6 +361,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
       if (tables.ok()) tables = CheckTableFilesReadOnly(dbo, descs, path);
     }
     if (!tables.ok()) {
+      if (damage != nullptr) *damage = Damage::kTables;
       for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
       delete raw;
       return tables;
@@ -424,20 +429,6 @@ Status Db::Flush() {
 }
 
 Status Db::failure() const { return rep_->Failed(); }
-
-Status Db::ResetFamily(Cf cf) {
-  if (mode() != DbMode::kPrimary) return Status::NotSupported("cannot reset a family of a read-only log");
-  const std::string name = rep_->names[cf];
-  auto s = rep_->db->DropColumnFamily(rep_->handles[cf]);
-  if (!s.ok()) return FromRocks(s, "dropping " + name);
-  rep_->db->DestroyColumnFamilyHandle(rep_->handles[cf]);
-  rep_->handles[cf] = nullptr;
-  rocksdb::ColumnFamilyHandle* h = nullptr;
-  s = rep_->db->CreateColumnFamily(FamilyOptions(rep_->options), name, &h);
-  if (!s.ok()) return FromRocks(s, "recreating " + name);
-  rep_->handles[cf] = h;
-  return Status::OK();
-}
 
 Result<Cf> Db::CreateScratchFamily(const std::string& name) {
   if (mode() != DbMode::kPrimary) return Status::NotSupported("cannot create a family in a read-only log");

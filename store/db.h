@@ -79,7 +79,9 @@ class Db {
   // the WAL (Corruption, naming the WAL files; nothing is changed on disk) and never creates a
   // database in a directory that holds files but no CURRENT (Corruption): only a missing or empty
   // directory is created, and only with create_if_missing.
-  static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options);
+  // When the open fails on damage, `*damage` (if given) says where: the WAL or the table files.
+  enum class Damage { kNone, kWal, kTables };
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options, Damage* damage = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -100,8 +102,6 @@ class Db {
   // The failure that ended writing through this handle (OK while none happened).
   Status failure() const;
 
-  // Drops every key of a column family by dropping and recreating it (primary only).
-  Status ResetFamily(Cf cf);
   // A new, empty family `name` (one left by an earlier run is dropped first; primary only): where
   // a rebuild folds aside. Cf values of other families stay valid.
   Result<Cf> CreateScratchFamily(const std::string& name);

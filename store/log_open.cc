@@ -33,10 +33,11 @@ Status ExplainWalDamage(const std::string& path, const DbOptions& options, const
 }  // namespace
 
 Result<std::unique_ptr<Db>> OpenLogDb(const std::string& path, const DbOptions& options) {
-  auto db = Db::Open(path, options);
+  Db::Damage damage = Db::Damage::kNone;
+  auto db = Db::Open(path, options, &damage);
   if (!db.ok()) {
     std::error_code ec;
-    const bool wal = db.status().message().find("write-ahead log") != std::string::npos;
+    const bool wal = damage == Db::Damage::kWal;
     if ((options.mode == DbMode::kPrimary || options.mode == DbMode::kSecondary) && wal &&
         std::filesystem::exists(path + "/CURRENT", ec)) {
       return ExplainWalDamage(path, options, db.status());

@@ -293,6 +293,32 @@ TEST_F(LogDamage, AFailedRebuildLeavesTheViewsAsTheyWere) {
   EXPECT_TRUE(again.ok()) << again.status().ToString();
 }
 
+// Readers (RocksDB secondaries) see every view exactly as the writer does, after a writer that was
+// killed and a writer that closed cleanly.
+TEST_F(LogDamage, ReadersSeeTheViewsTheWriterSees) {
+  {
+    auto s = OpenWriter();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_TRUE((*s)->Close().ok());
+  }
+  std::map<std::string, std::string> by_writer, by_reader;
+  {
+    auto reader = pipeline::EventStore::OpenReader(db(), dir_.Sub("secondary-views"));
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    for (const auto& name : pipeline::ViewNames()) {
+      auto d = pipeline::ViewDigest((*reader)->db(), name);
+      by_reader[name] = d.ok() ? *d : d.status().ToString();
+    }
+  }
+  auto s = OpenWriter();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  for (const auto& name : pipeline::ViewNames()) {
+    auto d = pipeline::ViewDigest((*s)->db(), name);
+    by_writer[name] = d.ok() ? *d : d.status().ToString();
+  }
+  EXPECT_EQ(by_reader, by_writer);
+}
+
 TEST(LogRepairCli, ADamagedHomeIsRefusedUntilRepairedThenVerifies) {
   testing::TempDir dir;
   const std::string home = dir.Sub("home");
