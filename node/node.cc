@@ -15,6 +15,7 @@
 #include "node/event_recorder.h"
 #include "node/identity/keystore.h"
 #include "node/network_events.h"
+#include "node/peer_valuer.h"
 #include "node/p2p/protocols/host.h"
 #include "pipeline/event_store.h"
 #include "store/base/crypto.h"
@@ -54,6 +55,7 @@ struct Node::Impl {
   std::unique_ptr<pipeline::EventStore> store;
   std::unique_ptr<EventRecorder> recorder;
   std::unique_ptr<NetworkEvents> events;
+  std::unique_ptr<ReputationValuer> valuer;
   asio::io_context io{1};
   std::unique_ptr<p2p::Host> host;
   std::unique_ptr<ControlServer> control;
@@ -231,6 +233,9 @@ Result<std::unique_ptr<Node>> Node::Open(NodeOptions options) {
   impl->events = std::make_unique<NetworkEvents>(impl->recorder.get(), impl->key->did());
   impl->host = std::make_unique<p2p::Host>(impl->io.get_executor(), *impl->key, impl->HostOptionsFromConfig(),
                                            impl->events.get());
+  // Trimming keeps the peers with the better reputation longer.
+  impl->valuer = std::make_unique<ReputationValuer>(impl->store->db());
+  impl->host->SetValuer(impl->valuer.get());
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 
