@@ -230,6 +230,8 @@ TEST_F(RequestResponse, ServerThatNeverAnswersTimesOutOnTheClient) {
   EXPECT_EQ(r.status().code(), Status::Code::kAborted) << r.status().ToString();
   EXPECT_TRUE(Contains(r.status().message(), "/sov-test/rr/1.0.0: no response within 200 ms")) << r.status().ToString();
   // The handler finishes late: the client has reset the stream, so the response cannot be sent.
+  // (Let the reset reach the server first: both hosts share this thread's io_context.)
+  h.RunFor(100ms);
   release->Notify();
   Status s = ServedOne();
   ASSERT_FALSE(s.ok());
