@@ -4,16 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "node/p2p/transport/multistream.h"
 #include "node/p2p/wire/identify_message.h"
 #include "store/base/text.h"
 
 namespace sov::p2p {
-
-namespace {
-
-std::vector<std::string> OneProtocol(std::string_view protocol) { return {std::string(protocol)}; }
-
-}  // namespace
 
 void IdentifyProtocol::OnConnectionEstablished(const ConnectionInfo& info) {
   Spawn(swarm_.executor(), Run(info), "p2p identify");

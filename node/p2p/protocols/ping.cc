@@ -2,13 +2,9 @@
 
 #include <sodium.h>
 
+#include "node/p2p/transport/multistream.h"
+
 namespace sov::p2p {
-
-namespace {
-
-std::vector<std::string> OneProtocol(std::string_view protocol) { return {std::string(protocol)}; }
-
-}  // namespace
 
 Task<void> PingProtocol::HandleInbound(std::shared_ptr<ByteStream> stream, std::string, ConnectionInfo info) {
   size_t& open = inbound_[info.id];

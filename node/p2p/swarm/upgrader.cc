@@ -10,10 +10,6 @@ namespace sov::p2p {
 
 namespace {
 
-// A one-element list, built outside co_await expressions: GCC 12 cannot keep an initializer_list's
-// backing array in a coroutine frame ("array used as initializer").
-std::vector<std::string> OneProtocol(std::string_view protocol) { return {std::string(protocol)}; }
-
 UpgradeFailure Fail(ConnectFail reason, Status status) { return UpgradeFailure{reason, std::move(status), std::string()}; }
 UpgradeFailure FailAfterAuth(ConnectFail reason, Status status, const PeerId& remote) {
   return UpgradeFailure{reason, std::move(status), remote.ToString()};

@@ -122,4 +122,6 @@ Task<Result<Negotiated>> HandleProtocol(ByteStream& stream, const std::function<
   co_return Status::Corruption(fmt::format("multistream: peer made more than {} proposals", kMaxMultistreamProposals));
 }
 
+std::vector<std::string> OneProtocol(std::string_view protocol) { return {std::string(protocol)}; }
+
 }  // namespace sov::p2p

@@ -29,6 +29,9 @@ std::string EncodeMultistreamMessage(std::string_view message);
 
 // Dialer side. Fails when every proposal was refused ("peer supports none of: /a, /b").
 Task<Result<Negotiated>> SelectProtocol(ByteStream& stream, const std::vector<std::string>& protocols);
+// A one-element protocol list, built outside co_await expressions: GCC 12 cannot keep an
+// initializer_list's backing array in a coroutine frame ("array used as initializer").
+std::vector<std::string> OneProtocol(std::string_view protocol);
 
 // Listener side. `supported` says whether a proposed protocol is accepted; `list` answers `ls`.
 Task<Result<Negotiated>> HandleProtocol(ByteStream& stream, const std::function<bool(std::string_view)>& supported,
