@@ -68,7 +68,7 @@ void NetworkEvents::OnDialFailed(const std::string& address, const std::string& 
 void NetworkEvents::OnInboundRejected(const std::string& address, const std::string& peer_id, p2p::ConnectFail reason,
                                       const std::string& error) {
   const int64_t now = WallClockNs();
-  std::vector<RejectionSummary> ended;
+  std::vector<policy::RejectionSummary> ended;
   const bool record = rejections_.Observe(SourceOf(address), p2p::ConnectFailName(reason), now, &ended);
   for (const auto& summary : ended) RecordSummary(summary);
   if (!record) return;
@@ -84,7 +84,7 @@ void NetworkEvents::FlushRejections() {
   for (const auto& summary : rejections_.TakeEnded(WallClockNs())) RecordSummary(summary);
 }
 
-void NetworkEvents::RecordSummary(const RejectionSummary& summary) {
+void NetworkEvents::RecordSummary(const policy::RejectionSummary& summary) {
   spdlog::warn("p2p: {}", summary.Text());
   store::EnvelopeBuilder b;
   std::string address = summary.source;

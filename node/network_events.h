@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "node/event_recorder.h"
-#include "node/rejection_window.h"
+#include "node/policy/rejection_window.h"
 #include "node/p2p/swarm/connection.h"
 #include "store/base/clock.h"
 
@@ -34,11 +34,11 @@ class NetworkEvents final : public p2p::HostObserver {
   void NodeStopped(const std::string& reason);
 
  private:
-  void RecordSummary(const RejectionSummary& summary);
+  void RecordSummary(const policy::RejectionSummary& summary);
 
   EventRecorder* recorder_;
   std::string origin_;
-  RejectionWindow rejections_;
+  policy::RejectionWindow rejections_;
 };
 
 }  // namespace sov::node

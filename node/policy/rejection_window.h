@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace sov::node {
+namespace sov::policy {
 
 inline constexpr int64_t kRejectionWindowNs = int64_t{60} * 1000 * 1000 * 1000;
 inline constexpr uint32_t kRecordedPerWindow = 3;
@@ -55,4 +55,4 @@ class RejectionWindow {
   std::map<std::string, Window> windows_;
 };
 
-}  // namespace sov::node
+}  // namespace sov::policy

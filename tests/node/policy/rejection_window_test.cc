@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "node/rejection_window.h"
+#include "node/policy/rejection_window.h"
 
-namespace sov::node {
+namespace sov::policy {
 namespace {
 
 constexpr int64_t kSecond = 1000 * 1000 * 1000;
@@ -78,4 +78,4 @@ TEST(RejectionWindow, SourcesPastTheTrackingLimitShareOneBucket) {
 }
 
 }  // namespace
-}  // namespace sov::node
+}  // namespace sov::policy

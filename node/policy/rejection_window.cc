@@ -1,8 +1,8 @@
-#include "node/rejection_window.h"
+#include "node/policy/rejection_window.h"
 
 #include <fmt/format.h>
 
-namespace sov::node {
+namespace sov::policy {
 
 std::string RejectionSummary::MainReason() const {
   std::string best;
@@ -75,4 +75,4 @@ std::vector<RejectionSummary> RejectionWindow::TakeAll() {
   return out;
 }
 
-}  // namespace sov::node
+}  // namespace sov::policy
