@@ -448,8 +448,7 @@ Swarm::Swarm(Executor ex, const Signer& identity, SwarmOptions options, HostObse
       self_(PeerId::FromEd25519(identity.public_key())),
       did_(self_.Did().value_or("")),
       options_(std::move(options)) {
-  if (options_.low_watermark > options_.max_peers) options_.low_watermark = options_.max_peers;
-  impl_ = std::make_unique<Impl>(this, ex, observer);
+  impl_ = std::make_unique<Impl>(this, ex, observer);  // (the conn_manager bounds low_watermark by max_peers)
   for (const auto& b : options_.bootstrap_peers) {
     if (auto id = b.peer_id()) impl_->bootstrap_ids.insert(*id);
   }
