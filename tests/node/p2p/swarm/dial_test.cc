@@ -26,15 +26,8 @@ namespace sov::p2p {
 namespace {
 
 using sov::testing::FastOptions;
-using sov::testing::HostHarness;
-using sov::testing::RawConnection;
-using sov::testing::RawFrame;
-using sov::testing::RecordingObserver;
 using sov::testing::TestHost;
-using sov::testing::TestIdentity;
-using sov::testing::YamuxFrame;
 namespace t = sov::testing;
-using sov::testing::Contains;
 using sov::testing::Dumps;
 using sov::testing::HostTestBase;
 

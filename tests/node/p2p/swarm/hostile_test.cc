@@ -27,7 +27,6 @@ namespace sov::p2p {
 namespace {
 
 using sov::testing::FastOptions;
-using sov::testing::HostHarness;
 using sov::testing::RawConnection;
 using sov::testing::RawFrame;
 using sov::testing::RecordingObserver;
@@ -36,7 +35,6 @@ using sov::testing::TestIdentity;
 using sov::testing::YamuxFrame;
 namespace t = sov::testing;
 using sov::testing::Contains;
-using sov::testing::Dumps;
 using sov::testing::HostTestBase;
 
 // ---------------------------------------------------------------------------------------------
